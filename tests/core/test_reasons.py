@@ -1032,8 +1032,8 @@ def test_a_visit_whose_end_is_not_known_does_not_call_its_start_the_only_day_it_
     text = _english(verdict)
     assert "only date it is known to have covered" not in text
     assert (
-        "the verdict rests on its start (2 September 2024), the first day it is known to "
-        "have covered"
+        "the verdict is the one its start (2 September 2024) gives, and every later day it "
+        "may have lasted to gives the same"
     ) in text
     with translation.override("fr"):
         assert "la seule date" not in render(verdict.reasons, "fr")

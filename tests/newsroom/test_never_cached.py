@@ -126,6 +126,8 @@ def test_every_staff_page_is_never_cached(everything, client):
     assert answered["newsroom:password-reset-confirm"] == 302  # to the page without its token
     # A subscription's confirmation page without its link's token: refused, never cached.
     assert answered.pop("alerts:confirm") == 400
+    # An unsubscribe link without its token: refused, never cached, the same.
+    assert answered.pop("alerts:unsubscribe") == 400
     assert set(answered.values()) <= {200, 302, 405}, answered
 
 

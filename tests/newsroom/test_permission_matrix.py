@@ -56,10 +56,11 @@ TABLE = {
     ("record-history", "get"): ["sign-in", 403, "in", "in", "in", "in", "in"],
 }
 # Pages of the newsroom every visitor may open: signing in, resetting a password, and
-# confirming an address subscribed to alerts (its link is mailed to that address, whose
-# owner may have no account: the signed token is what it needs).
+# confirming an address subscribed to alerts, or unsubscribing it (its link is mailed to
+# that address, whose owner may have no account: the signed token is what it needs).
 OPEN_TO_ALL = {
     "alerts:confirm",
+    "alerts:unsubscribe",
     "newsroom:sign-in",
     "newsroom:sign-out",
     "newsroom:password-reset",

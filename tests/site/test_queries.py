@@ -114,8 +114,8 @@ def test_downloads_read_a_fixed_number_of_queries_per_chunk(
 def test_a_changes_own_page_reads_a_fixed_number_of_queries(
     reader, seeded, more_data, django_assert_num_queries
 ):
-    """/changes/<kind>-<id>/: the event, checked public, then its entry and its names,
-    however many changes there are."""
+    """/changes/<kind>-<id>/: the event, checked public, then its entry and its names, and
+    the dataset's version its citation block names, however many changes there are."""
     from visits import history
 
     for n in (2, 8):
@@ -123,5 +123,5 @@ def test_a_changes_own_page_reads_a_fixed_number_of_queries(
         pk, _at, label = next(row for row in history.public_changes(50) if row[2] == "visits.visit")
         reader.get(f"/changes/{label}-{pk}/")
         bump_data_version()
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             assert reader.get(f"/changes/{label}-{pk}/").status_code == 200

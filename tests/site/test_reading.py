@@ -306,7 +306,15 @@ def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
         key: variables.get(value.removeprefix("var(--").rstrip(")"), value)
         for key, value in re.findall(r"\.chart-fill-(\w+) \{ fill: ([^;]+); \}", css)
     }
-    assert set(fills) == {"incident", "complied", "deterred", "upcoming", "no_obligation", "other"}
+    assert set(fills) == {
+        "incident",
+        "complied",
+        "deterred",
+        "upcoming",
+        "dates_passed",
+        "no_obligation",
+        "other",
+    }
 
     def luminance(hex_colour):
         channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]

@@ -128,8 +128,6 @@ def test_a_partial_date_is_every_day_of_its_period(text, first, last, precision)
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("2024-13", id="month-13"),
-        pytest.param("2023-02-29", id="29-february-of-a-common-year"),
         pytest.param("2024-9-2", id="unpadded"),
         pytest.param("02/09/2024", id="not-iso"),
         pytest.param("24", id="two-digit-year"),
@@ -140,6 +138,21 @@ def test_a_partial_date_is_every_day_of_its_period(text, first, last, precision)
 def test_a_string_that_is_not_a_date_is_refused_with_the_expected_forms(text):
     with pytest.raises(ValueError, match="expected YYYY-MM-DD, YYYY-MM or YYYY"):
         Period.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param("2024-13", "There is no month 13: months run from 01 to 12.", id="month-13"),
+        pytest.param("2023-02-29", "February 2023 has no 29th day.", id="29-february-common"),
+    ],
+)
+def test_a_date_in_the_right_shape_that_no_calendar_has_says_which_part_does_not_exist(text, said):
+    """Written as a date is, but no calendar has it: the refusal says which day or month
+    does not exist, not that the format is wrong."""
+    with pytest.raises(ValueError) as refused:
+        Period.parse(text)
+    assert said in str(refused.value)
 
 
 @pytest.mark.parametrize(
