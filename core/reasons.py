@@ -489,10 +489,12 @@ def _bound_state_party(r: dict, ctx: Context) -> str:
 
 def _at_the_time(day: str, ctx: Context) -> str:
     """When a withdrawal not yet effective still bound the host: "on 3 April 2025" for a
-    known `day` (ISO 8601), else "at the time of the (planned) visit"."""
+    known `day` (ISO 8601), else "at the time of the (planned) visit": planned for a trip
+    not made, and for an announced one whose dates have all passed (`ctx.passed`: not
+    recorded as taken)."""
     if day:
         return _on(day)
-    if ctx.called_off:
+    if ctx.called_off or ctx.passed:
         return _("at the time of the planned visit")
     return _("at the time of the visit")
 
@@ -846,16 +848,18 @@ def _would_be_bound(r: dict, ctx: Context) -> str:
     if head.endswith(":") and clause is not None:
         ctx.told.append(following)
         head = f"{head} {clause(following, ctx)}"
-    sealed = _sealed_on_some_days(r)
+    sealed = _sealed_on_some_days(r, ctx)
     return f"{head} {sealed}" if sealed else head
 
 
-def _sealed_on_some_days(r: dict) -> str:
+def _sealed_on_some_days(r: dict, ctx: Context) -> str:
     """Why whether the host would have been bound depends on the day, when a warrant under
     seal (and not notified to it) on some possible days decides it: "It was bound on every
     possible day on which a warrant was in force, but the warrant was made public only on
     17 March 2023 …" (`bound_throughout`: the seal alone decides), or "Moreover, the warrant
-    was made public only …" (the host's obligation varies too); '' when no seal decides."""
+    was made public only …" (the host's obligation varies too); '' when no seal decides.
+    An announced trip "is bound" on its possible days, until they have all passed
+    (`ctx.passed`): it is then told as a trip not made is."""
     public = r.get("public_from", "")
     if not public:
         return ""
@@ -868,7 +872,7 @@ def _sealed_on_some_days(r: dict) -> str:
             )
             % params
         )
-    if r.get("code") == "upcoming":
+    if r.get("code") == "upcoming" and not ctx.passed:
         return (
             _(
                 "It is bound on every possible day on which a warrant is in force, but the "
@@ -1524,11 +1528,13 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
     """A trip not made to a place the host did not control (DOMAIN.md, "Visit": occupied
     territory): the host could not arrest there, so an announced trip is no early warning
     for it, and one called off could not have been an arrest; who controlled it, where
-    known."""
+    known. An announced trip whose dates have all passed (`ctx.passed`) is told as one
+    called off: the place "was" outside the host's control."""
     params = {"state": _state(r.get("state"))}
+    upcoming = r.get("status") == "announced" and not ctx.passed
     if r.get("controlled_by"):
         params["controller"] = _state(r["controlled_by"])
-        if r.get("status") == "announced":
+        if upcoming:
             return (
                 _(
                     "The place is outside the control of %(state)s (controlled by "
@@ -1544,7 +1550,7 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("status") == "announced":
+    if upcoming:
         return (
             _(
                 "The place is outside the control of %(state)s: the host state could not arrest there, "
@@ -1877,16 +1883,23 @@ def _date_note(r: dict, ctx: Context) -> str:
     """What the imprecision of the visit's or the warrants' dates means for the verdict, in
     the trip's tense: a trip called off or attended by video "would have been" bound on
     some possible days (or readings) and not on others, a place out of the host's control
-    "would otherwise have been", an announced trip "is". A trip not made that would have
-    bound the host on every possible day with a warrant in force, while on some none was
-    (`in_force_throughout` False), says so (`_in_force_on_some_days`), never "the verdict is
-    the same whatever its day"."""
+    "would otherwise have been", an announced trip "is"; one whose dates have all passed
+    on the day it is read (`ctx.passed`, `trip_dates_passed`: "announced for March 2025",
+    read in April) "would have been", as a trip not made, and is a trip, never "the visit".
+    A trip not made that would have bound the host on every possible day with a warrant in
+    force, while on some none was (`in_force_throughout` False), says so
+    (`_in_force_on_some_days`), never "the verdict is the same whatever its day"."""
     if r.get("in_force_throughout", True) is False:
         return _in_force_on_some_days(r, ctx)
     params = {
         "state": _state(r.get("state")),
         "period": _period(r.get("start", ""), r.get("end", "")),
     }
+    code = r.get("code")
+    if code == "upcoming" and ctx.passed:
+        # An announced trip whose dates have all passed, not recorded as taken: told as a
+        # trip not made is ("would have been bound"), never "is bound" on days now past.
+        code = "deterred"
     if r.get("kind") == "visit":
         if r.get("uniform", True) and r.get("span"):
             return (
@@ -1897,7 +1910,7 @@ def _date_note(r: dict, ctx: Context) -> str:
                 % params
             )
         if r.get("uniform", True):
-            if ctx.called_off or ctx.future:
+            if ctx.called_off or ctx.future or ctx.passed:
                 return (
                     _(
                         "The trip is dated only %(period)s; the verdict is the same whatever "
@@ -1909,7 +1922,7 @@ def _date_note(r: dict, ctx: Context) -> str:
                 _("The visit is dated only %(period)s; the verdict is the same whatever its day.")
                 % params
             )
-        if r.get("code") == "upcoming":
+        if code == "upcoming":
             # An announced trip: its possible days may still be ahead.
             return (
                 _(
@@ -1918,7 +1931,7 @@ def _date_note(r: dict, ctx: Context) -> str:
                 )
                 % params
             )
-        if r.get("code") == "deterred":
+        if code == "deterred":
             # Not uniform for a trip not made: it would have been bound on some possible days
             # and not on others (would_have_been_bound None); never "was bound", for a trip
             # that did not happen (DOMAIN.md, "The verdict for one visit").
@@ -1929,7 +1942,7 @@ def _date_note(r: dict, ctx: Context) -> str:
                 )
                 % params
             )
-        if r.get("code") == "no_control":
+        if code == "no_control":
             # A place out of the host's control, as `_would_be_bound_head` says it: it would
             # otherwise have been bound on some possible days and not on others.
             return (
@@ -1954,7 +1967,7 @@ def _date_note(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") == "upcoming":
+    if code == "upcoming":
         return (
             _(
                 "Some warrant dates are known only to the month or year; %(state)s is bound to "
@@ -1962,7 +1975,7 @@ def _date_note(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") == "deterred":
+    if code == "deterred":
         return (
             _(
                 "Some warrant dates are known only to the month or year; %(state)s would have "
@@ -1970,7 +1983,7 @@ def _date_note(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("code") == "no_control":
+    if code == "no_control":
         return (
             _(
                 "Some warrant dates are known only to the month or year; %(state)s would "

@@ -4,6 +4,7 @@ No database: the rule's reasons are built in memory and rendered with the projec
 catalogue (core.reasons.render).
 """
 
+import datetime
 import re
 
 import pytest
@@ -352,6 +353,212 @@ def test_an_announced_trips_obligation_is_told_of_the_dates_announced(obligation
     assert english in text, text
     assert french in texte, texte
     assert "was not then" not in text and "took effect" not in text
+
+
+# An announced trip dated only to a month or a year, read on the day before its first
+# possible day and on the day after its last (core.reasons.trip_dates_passed): its notes on
+# the imprecise dates, a seal that decides the day, a place out of the host's control and a
+# withdrawal still to take effect are told in the present until then, and after it in the
+# past and the conditional, as the trip itself is ("was announced for March 2023").
+PASSED_TRIPS = [
+    pytest.param(
+        visit("2023-03", **ANNOUNCED),
+        MONGOLIA,
+        [SEALED_UNTIL_17_MARCH],
+        ("2023-02-28", "2023-04-01"),
+        [
+            "It is bound on every possible day on which a warrant is in force, but the warrant "
+            "was made public only on 17 March 2023 and Mongolia is not known to have been "
+            "notified of it before then: on any possible day before then, it is not bound to "
+            "arrest.",
+            "The trip is dated only March 2023; Mongolia is bound to arrest on some of its "
+            "possible days and not on others.",
+        ],
+        [
+            "It was bound on every possible day on which a warrant was in force, but the "
+            "warrant was made public only on 17 March 2023 and Mongolia is not known to have "
+            "been notified of it before then: on any possible day before then, it would not "
+            "have been bound to arrest.",
+            "The trip is dated only March 2023; Mongolia would have been bound to arrest on "
+            "some of its possible days and not on others.",
+        ],
+        [
+            "Il est lié chaque jour possible où un mandat est en vigueur, mais le mandat a été "
+            "rendu public seulement le 17 mars 2023 et rien n’indique que l’État hôte (Mongolie) "
+            "en ait reçu notification auparavant\u00a0: il n’est tenu d’arrêter aucun des jours "
+            "possibles antérieurs.",
+            "Le voyage n’est daté qu’approximativement (mars 2023)\u202f; l’État hôte (Mongolie) "
+            "est tenu d’arrêter certains des jours possibles, et non d’autres.",
+        ],
+        [
+            "Il était lié chaque jour possible où un mandat était en vigueur, mais le mandat a "
+            "été rendu public seulement le 17 mars 2023 et rien n’indique que l’État hôte "
+            "(Mongolie) en ait reçu notification auparavant\u00a0: il n’aurait été tenu "
+            "d’arrêter aucun des jours possibles antérieurs.",
+            "Le voyage n’est daté qu’approximativement (mars 2023)\u202f; l’État hôte (Mongolie) "
+            "aurait été tenu d’arrêter certains des jours possibles, et non d’autres.",
+        ],
+        id="march-2023-under-a-seal-lifted-on-the-17th",
+    ),
+    pytest.param(
+        visit("2027", **ANNOUNCED),
+        KAZAKHSTAN,
+        [PUTIN],
+        ("2026-12-31", "2028-01-01"),
+        [
+            "The trip is dated only 2027; Kazakhstan is bound to arrest on some of its possible "
+            "days and not on others."
+        ],
+        [
+            "The trip is dated only 2027; Kazakhstan would have been bound to arrest on some of "
+            "its possible days and not on others."
+        ],
+        [
+            "Le voyage n’est daté qu’approximativement (2027)\u202f; l’État hôte (Kazakhstan) "
+            "est tenu d’arrêter certains des jours possibles, et non d’autres."
+        ],
+        [
+            "Le voyage n’est daté qu’approximativement (2027)\u202f; l’État hôte (Kazakhstan) "
+            "aurait été tenu d’arrêter certains des jours possibles, et non d’autres."
+        ],
+        id="2027-the-year-the-statute-enters-into-force",
+    ),
+    pytest.param(
+        visit("2023-03-10", **ANNOUNCED),
+        MONGOLIA,
+        [PUBLIC_IN_MARCH],
+        ("2023-03-09", "2023-03-11"),
+        [
+            "Some warrant dates are known only to the month or year; Mongolia is bound to "
+            "arrest on some readings of them and not on others."
+        ],
+        [
+            "Some warrant dates are known only to the month or year; Mongolia would have been "
+            "bound to arrest on some readings of them and not on others."
+        ],
+        [
+            "Certaines dates de mandat ne sont connues qu’au mois ou à l’année près\u202f; selon "
+            "certaines de leurs lectures possibles l’État hôte (Mongolie) est tenu d’arrêter, et "
+            "non selon d’autres."
+        ],
+        [
+            "Certaines dates de mandat ne sont connues qu’au mois ou à l’année près\u202f; selon "
+            "certaines de leurs lectures possibles l’État hôte (Mongolie) aurait été tenu "
+            "d’arrêter, et non selon d’autres."
+        ],
+        id="a-day-under-a-warrant-made-public-some-day-that-month",
+    ),
+    pytest.param(
+        visit("2025-03", **ANNOUNCED),
+        MONGOLIA,
+        [PUTIN],
+        ("2025-02-28", "2025-04-01"),
+        ["The trip is dated only March 2025; the verdict is the same whatever its day."],
+        ["The trip is dated only March 2025; the verdict is the same whatever its day."],
+        [
+            "Le voyage n’est daté qu’approximativement (mars 2025)\u202f; le verdict est le "
+            "même quel qu’en soit le jour."
+        ],
+        [
+            "Le voyage n’est daté qu’approximativement (mars 2025)\u202f; le verdict est le "
+            "même quel qu’en soit le jour."
+        ],
+        id="march-2025-the-same-whatever-its-day-still-a-trip",
+    ),
+    pytest.param(
+        visit("2025-03", **ANNOUNCED, place="Mariupol", host_control="none", controlled_by="RUS"),
+        UKRAINE,
+        [PUTIN],
+        ("2025-02-28", "2025-04-01"),
+        [
+            "The place is outside the control of Ukraine (controlled by the Russian "
+            "Federation): the host state could not arrest there, so the trip is no early "
+            "warning for it."
+        ],
+        [
+            "The place was outside the control of Ukraine (controlled by the Russian "
+            "Federation): the host state could not have arrested there."
+        ],
+        [
+            "Le lieu est hors du contrôle de l’État hôte (Ukraine) et contrôlé par un autre État "
+            "(Russie)\u00a0: l’État hôte ne pourrait pas y procéder à une arrestation\u202f; ce "
+            "voyage n’est donc pas une alerte précoce pour lui."
+        ],
+        [
+            "Le lieu était hors du contrôle de l’État hôte (Ukraine) et contrôlé par un autre "
+            "État (Russie)\u00a0: l’État hôte n’aurait pas pu y procéder à une arrestation."
+        ],
+        id="march-2025-to-a-place-out-of-the-hosts-control",
+    ),
+    pytest.param(
+        visit("2017-09", **ANNOUNCED, **BASHIR_VISIT),
+        BURUNDI,
+        [BASHIR],
+        ("2017-08-31", "2017-10-01"),
+        ["so it will still be bound on the dates announced."],
+        ["so it was still bound at the time of the planned visit."],
+        ["si bien qu’il le sera encore aux dates annoncées."],
+        ["si bien qu’il l’était encore à la date prévue de la visite."],
+        id="september-2017-before-a-withdrawal-took-effect",
+    ),
+]
+
+# Words of a trip still ahead: none is left once its dates have all passed.
+STILL_AHEAD = {
+    "en": (
+        "has not yet taken place",
+        " will ",
+        "is bound to arrest",
+        "It is bound",
+        "it is not bound",
+        "is in force",
+        "The place is",
+        "The visit is dated",
+    ),
+    "fr": (
+        "pas encore eu lieu",
+        " sera ",
+        "est tenu d’arrêter",
+        "Il est lié",
+        "il est lié",
+        "n’est tenu",
+        "est en vigueur",
+        "Le lieu est",
+        "La visite",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("trip", "host", "warrants", "days", "english", "english_passed", "french", "french_passed"),
+    PASSED_TRIPS,
+)
+def test_an_announced_trip_dated_only_to_a_month_or_a_year_is_told_in_the_past_once_it_passed(
+    trip, host, warrants, days, english, english_passed, french, french_passed
+):
+    """An announced trip whose dates have passed was told "was announced for March 2023;
+    whether it took place is not recorded", but its date note went on "Mongolia is bound to
+    arrest on some of its possible days" (« est tenu d’arrêter certains des jours
+    possibles »), of days now past: read after its last possible day, every note says what
+    a trip not made says, "would have been"; read the day before its first, each is as it
+    was."""
+    verdict = evaluate(trip, host, warrants)
+    assert verdict.code == "upcoming"
+    before, after = (datetime.date.fromisoformat(d) for d in days)
+    for language, ahead, passed in (
+        ("en", english, english_passed),
+        ("fr", french, french_passed),
+    ):
+        text, then = (
+            render(verdict.reasons, language, before),
+            render(verdict.reasons, language, after),
+        )
+        for sentence in ahead:
+            assert sentence in text, text
+        for sentence in passed:
+            assert sentence in then, then
+        assert [w for w in STILL_AHEAD[language] if w in then] == [], then
+        assert [s for s in ahead if s not in passed and s in then] == [], then
 
 
 def test_a_withdrawal_pending_at_the_visit_is_told_in_a_tense_true_after_it_took_effect():
