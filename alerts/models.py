@@ -3,6 +3,7 @@ one attempt row per try)."""
 
 import secrets
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +15,29 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
+# The fields of a subscription its history records: what it sends, where, and whether;
+# never its webhook's signing `secret` (a key copied into the history could sign requests
+# to the webhook), nor when a confirmation link was last mailed (the outbox holds it).
+SUBSCRIPTION_HISTORY_FIELDS = [
+    "owner",
+    "label",
+    "email",
+    "confirmed_email",
+    "webhook_url",
+    "urgent",
+    "language",
+    "active",
+]
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    fields=SUBSCRIPTION_HISTORY_FIELDS,
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+    model_name="SubscriptionEvent",
+)
 class Subscription(models.Model):
     """Where a newsroom member wants urgent alerts: an email address, a webhook, or both.
 
@@ -23,7 +47,17 @@ class Subscription(models.Model):
     sends one alert twice to the same place. An address other than the owner's own gets
     alerts only once the person it belongs to confirmed it, by the signed link mailed to
     it (`confirmed_email`: the address confirmed, or the owner's own when subscribed;
-    alerts go by email only while `email` is that address: `awaiting_confirmation`)."""
+    alerts go by email only while `email` is that address: `awaiting_confirmation`).
+
+    Its history is pghistory's, as every account-side record's (core.history): database
+    triggers write a `SubscriptionEvent` for each subscription added ("insert"), changed
+    ("update": its address confirmed, paused, resumed, its address or webhook changed)
+    and removed ("delete": by its owner, the admin, or the unsubscribe link of an alert
+    mail), whatever made the change, with the request's or command's context (who,
+    through which path; the link's `link` and `path` "link", core.history.WritePath).
+    It records SUBSCRIPTION_HISTORY_FIELDS only, never the webhook's `secret`: an update
+    of only the secret or `confirmation_sent_at` records nothing. Read by
+    accounts.history, on its owner's history page in the admin."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscriptions"

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from alerts import services
 from alerts.models import NewsroomMail, Subscription
+from core import history
 
 # How far back the confirmation links an account had mailed are counted.
 CONFIRMATIONS_WINDOW = datetime.timedelta(hours=24)
@@ -195,10 +196,14 @@ def read_confirmation(token: str) -> Subscription:
 
 def confirm(subscription: Subscription) -> None:
     """Record that the person `subscription`'s address belongs to wants its alerts: alerts
-    go to it from the next one on. Nothing changes for an address confirmed already."""
+    go to it from the next one on. Nothing changes for an address confirmed already.
+
+    Its history (alerts.models.SubscriptionEvent) records the change as made through the
+    confirmation link mailed to the address (`by_link`), not by whoever is signed in."""
     if subscription.awaiting_confirmation:
-        subscription.confirmed_email = subscription.email
-        subscription.save(update_fields=["confirmed_email"])
+        with by_link(CONFIRMATION_LINK):
+            subscription.confirmed_email = subscription.email
+            subscription.save(update_fields=["confirmed_email"])
 
 
 def read_unsubscribe(token: str) -> Subscription:
@@ -221,8 +226,28 @@ def read_unsubscribe(token: str) -> Subscription:
     return subscription
 
 
-def unsubscribe(subscription: Subscription) -> None:
+def unsubscribe(subscription: Subscription, *, one_click: bool = False) -> None:
     """Remove `subscription` at the request of the person its address belongs to (the link
-    of an alert mail, RFC 8058's one click included): no alert goes to it, nor to its
-    webhook, from then on, as when its owner removes it (alerts.views.delete)."""
-    subscription.delete()
+    of an alert mail, RFC 8058's one click included: `one_click`): no alert goes to it,
+    nor to its webhook, from then on, as when its owner removes it (alerts.views.delete).
+
+    Its history (alerts.models.SubscriptionEvent) records the removal as made through the
+    unsubscribe link mailed to the address (`by_link`), and whether by the mail client's
+    one-click POST."""
+    with by_link(UNSUBSCRIBE_LINK, one_click=one_click):
+        subscription.delete()
+
+
+# The links mailed to a subscription's address, as the history's context names them.
+CONFIRMATION_LINK = "confirmation"
+UNSUBSCRIBE_LINK = "unsubscribe"
+
+
+def by_link(link: str, *, one_click: bool = False):
+    """A history context (core.history.recording) for the writes made by whoever holds a
+    link mailed to a subscription's address, `link` (CONFIRMATION_LINK or
+    UNSUBSCRIBE_LINK), signed in or not: path "link" (WritePath.LINK, in place of the
+    request's "newsroom"), the `link`, and `one_click` (RFC 8058's POST from a mail
+    client). The signed token is the proof, not an account: a request's user, if one is
+    signed in, stays recorded as the one whose browser used the link."""
+    return history.recording(history.WritePath.LINK, link=link, one_click=one_click)

@@ -177,8 +177,10 @@ def unsubscribe(request):
     account): it names the address and who subscribed it, and its button (a POST, so
     that a mail scanner opening the link removes nothing) removes the subscription
     (alerts.subscriptions.unsubscribe). A POST to the link itself is RFC 8058's one-click
-    unsubscribe (the mail's List-Unsubscribe-Post header): no CSRF token, the signed
-    token is the proof. A link altered or cut is answered with 400, one whose
+    unsubscribe (the mail's List-Unsubscribe-Post header, its body
+    "List-Unsubscribe=One-Click"): no CSRF token, the signed token is the proof. The
+    subscription's history records the removal as made through the link, by one click
+    or the page's button. A link altered or cut is answered with 400, one whose
     subscription was removed or whose address changed with 404."""
     token = request.POST.get("token") or request.GET.get("token", "")
     try:
@@ -192,7 +194,8 @@ def unsubscribe(request):
         )
     context = {"subscription": sub, "token": token, "owner": sub.owner.get_username()}
     if request.method == "POST":
-        alert_subscriptions.unsubscribe(sub)
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        alert_subscriptions.unsubscribe(sub, one_click=one_click)
         context["state"] = "removed"
     else:
         context["state"] = "ask"

@@ -12,10 +12,14 @@ or command), whose metadata says who and how:
 
 - `path`: newsroom | api | admin | account (a staff account's own pages under /account/:
   its second factor) | site (a request, by its address), import (the dataset importer),
-  shell, command (a management command);
+  shell, command (a management command), link (a signed link mailed to an address, used
+  by whoever holds it, signed in or not: the unsubscribe link of an alert mail, a
+  subscription's confirmation link; alerts.views);
 - `user` and `username` for a signed-in request (a user id may later be deleted: the
-  name is kept);
-- `url` for a request, `dataset_version` for an import, `command` for a command.
+  name is kept; None for a request signed in as nobody, a link's one-click POST);
+- `url` for a request, `dataset_version` for an import, `command` for a command, `link`
+  for a mailed link ("unsubscribe", "confirmation") and `one_click` (true for RFC
+  8058's one-click POST from a mail client, false for the link's page's button).
 
 Requests get it from `HistoryMiddleware`; the importer and commands enter `recording`.
 A write outside both (psql, a script without `recording`) is still recorded, with no
@@ -50,6 +54,7 @@ class WritePath(models.TextChoices):
     IMPORT = "import", _("import")
     SHELL = "shell", _("shell")
     COMMAND = "command", _("command")
+    LINK = "link", _("link mailed")
 
 
 # A request's path, by the start of its address.
