@@ -2543,6 +2543,10 @@ def test_an_announced_trip_whose_dates_passed_is_told_in_the_past_and_the_condit
     french = render(verdict.reasons, "fr", datetime.date(2026, 12, 6))
     assert "pas encore eu lieu" not in french and "sera tenu" not in french
     assert "n’est pas consigné" in french
+    # The hypothesis and its consequence in one mood: « S’il a eu lieu, … aurait été tenu »
+    # mixed the passé composé with the past conditional.
+    assert "S’il avait eu lieu, l’État hôte (France) aurait été tenu d’arrêter\u00a0:" in french
+    assert "S’il a eu lieu" not in french
     # A trip whose end is not known may be going on: still told as ahead.
     going_on = evaluate(
         visit("2026-12-05", place="Ulaanbaatar", end_known=False, **ANNOUNCED_TRIP),
