@@ -1524,11 +1524,13 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
     """A trip not made to a place the host did not control (DOMAIN.md, "Visit": occupied
     territory): the host could not arrest there, so an announced trip is no early warning
     for it, and one called off could not have been an arrest; who controlled it, where
-    known."""
+    known. An announced trip is told in the present while its dates have not passed; once
+    they have (`ctx.passed`, trip_dates_passed), in the past, as a trip called off."""
     params = {"state": _state(r.get("state"))}
+    ahead = r.get("status") == "announced" and not ctx.passed
     if r.get("controlled_by"):
         params["controller"] = _state(r["controlled_by"])
-        if r.get("status") == "announced":
+        if ahead:
             return (
                 _(
                     "The place is outside the control of %(state)s (controlled by "
@@ -1544,7 +1546,7 @@ def _place_not_controlled(r: dict, ctx: Context) -> str:
             )
             % params
         )
-    if r.get("status") == "announced":
+    if ahead:
         return (
             _(
                 "The place is outside the control of %(state)s: the host state could not arrest there, "
