@@ -994,6 +994,54 @@ def row_id(v: _Validator, row: Row, seen: dict[str, int]) -> str | None:
     return rid
 
 
+def decision_coherence(
+    v: _Validator,
+    row: Row,
+    kind: str | None,
+    visit_id: str,
+    bodies: list[str],
+    reported_by: str,
+) -> None:
+    """Refuse a findings.csv row whose columns contradict its `kind` (data/DICTIONARY.md;
+    docs/DOMAIN.md, "ICC finding"), each with an error naming the row and why:
+
+    - a `no_failure` decision is a decision on a visit (it found no failure to comply on
+      it): it needs its `visit_id`;
+    - a `no_failure` decision refers nothing and informs no body (Nigeria, 5 September
+      2013: no referral): its `referred_to` is empty, else the API would report the
+      bodies informed while its explanation says it referred nothing;
+    - `reported_by` "state" (known only from the state's own report) is read only with a
+      `no_failure` decision, whose holding the explanation then attributes to that
+      report (core.reasons); an `art_87_7` finding or an `other` decision is told from
+      the Court's publication or independent reports, so it must be empty there.
+
+    `kind` None (not in the vocabulary, already refused) checks nothing."""
+    if kind == FindingKind.NO_FAILURE:
+        if not visit_id:
+            v.error(
+                row,
+                "visit_id",
+                "a no_failure decision is a decision on a visit (it found no failure to "
+                "comply on it): give its visit_id, or record the decision as kind `other`",
+            )
+        if bodies:
+            v.error(
+                row,
+                "referred_to",
+                f"{';'.join(bodies)!r} is given, but a no_failure decision referred nothing "
+                "and informed no body (its explanation says so): leave referred_to empty",
+            )
+    elif kind and reported_by:
+        v.error(
+            row,
+            "reported_by",
+            f"{reported_by!r} is read only with a no_failure decision, whose holding the "
+            f"site attributes to the state's report; a decision of kind {kind} is stated as "
+            "the Court's, from its publication or independent reports: leave reported_by "
+            "empty",
+        )
+
+
 def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     """Parse and check every row; returns (parsed rows, errors, warnings).
 
@@ -1462,6 +1510,7 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                     "referred_to",
                     f"{body!r} is not one of: asp, unsc (a `;` list; empty: not referred)",
                 )
+        decision_coherence(v, row, kind, visit_id, bodies, reported_by)
         key = (state, visit_id, decided.first if decided else None, kind)
         if None not in (state, decided, kind):
             if key in findings:

@@ -844,7 +844,7 @@ def state_summary(
     declarations: list[tuple],
     referrals: list[tuple] = (),
     sovereign: tuple[str, StateFacts | None] | None = None,
-    no_failure: list[tuple[datetime.date, str]] = (),
+    no_failure: list[tuple[datetime.date, str, str]] = (),
 ) -> str:
     """The country page's summary paragraph, generated from its counts. `declarations` are
     (lodged, situation name[, effect]) tuples (effect: states.Declaration.effect, a
@@ -852,11 +852,14 @@ def state_summary(
     binding to nothing by iccwatch's count, not by a ruling of the Court); `referrals` (situation name, resolution, adopted)
     triples of the Security Council resolutions that bind the state (Art. 13(b), Chapter
     VII of the UN Charter); `sovereign`, for a territory of a State, as `standing_sentence`;
-    `no_failure`, the (day, precision) of each decision of the Court that, as reported,
+    `no_failure`, the (day, precision, reported_by) of each decision of the Court that
     found the state had not failed to comply (visits.FindingKind.NO_FAILURE: Nigeria,
     5 September 2013): where iccwatch counts incidents and the Court made no Art. 87(7)
     finding, the summary says that such a decision went the state's way and that iccwatch's
-    reading stands against it."""
+    reading stands against it; one known only from the state's own report (`reported_by`
+    "state", findings.csv) is attributed to that report, as its explanation does
+    (core.reasons), one read from the Court's publication or independent reports (empty)
+    is stated as the Court's."""
     sentences = [standing_sentence(name, facts, today, sovereign=sovereign)]
     for lodged, situation, *effect in declarations:
         if effect and effect[0] == "not_given_effect":
@@ -954,24 +957,66 @@ def state_summary(
             }
         )
     elif incidents and no_failure:
-        sentences.append(
-            ngettext(
-                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: a decision "
-                "of the Court of %(dates)s, as reported, found that it had not failed to comply, "
-                "and iccwatch's reading of the facts stands against it.",
-                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: decisions "
-                "of the Court of %(dates)s, as reported, found that it had not failed to comply, "
-                "and iccwatch's reading of the facts stands against them.",
-                len(no_failure),
-            )
-            % {
-                "count": len(no_failure),
-                "dates": get_text_list([_decision_date(d, p) for d, p in no_failure], _("and")),
-            }
-        )
+        sentences.extend(_no_failure_sentences(no_failure))
     elif incidents:
         sentences.append(_("No ICC finding of non-compliance (Art. 87(7)) against it is recorded."))
     return " ".join(sentences)
+
+
+def _no_failure_sentences(decisions: list[tuple[datetime.date, str, str]]) -> list[str]:
+    """The country summary's words for the decisions of the Court that found the state had
+    not failed to comply (state_summary's `no_failure`: (day, precision, reported_by)),
+    where iccwatch counts incidents: those read from the Court's publication or independent
+    reports stated as the Court's; those known only from the state's own report
+    (`reported_by` "state") attributed to it, their text not read, as core.reasons tells
+    the decision on its visit; iccwatch's reading stands against both."""
+    published = [(d, p) for d, p, by in decisions if not by]
+    reported = [(d, p) for d, p, by in decisions if by]
+
+    def dates(found):
+        return get_text_list([_decision_date(d, p) for d, p in found], _("and"))
+
+    sentences = []
+    if published:
+        sentences.append(
+            ngettext(
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: a decision "
+                "of the Court of %(dates)s found that it had not failed to comply, and "
+                "iccwatch's reading of the facts stands against it.",
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: decisions "
+                "of the Court of %(dates)s found that it had not failed to comply, and "
+                "iccwatch's reading of the facts stands against them.",
+                len(published),
+            )
+            % {"count": len(published), "dates": dates(published)}
+        )
+    if published and reported:
+        sentences.append(
+            ngettext(
+                "According to this state alone (the decision's text was not read), a decision "
+                "of the Court of %(dates)s also found that it had not failed to comply.",
+                "According to this state alone (the decisions' texts were not read), decisions "
+                "of the Court of %(dates)s also found that it had not failed to comply.",
+                len(reported),
+            )
+            % {"count": len(reported), "dates": dates(reported)}
+        )
+    elif reported:
+        sentences.append(
+            ngettext(
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: according "
+                "to this state alone (the decision's text was not read), a decision of the Court "
+                "of %(dates)s found that it had not failed to comply, and iccwatch's reading of "
+                "the facts stands against it.",
+                "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: according "
+                "to this state alone (the decisions' texts were not read), decisions of the "
+                "Court of %(dates)s found that it had not failed to comply, and iccwatch's "
+                "reading of the facts stands against them.",
+                len(reported),
+            )
+            % {"count": len(reported), "dates": dates(reported)}
+        )
+    return sentences
 
 
 def _decision_date(day: datetime.date, precision: str) -> str:

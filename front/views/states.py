@@ -244,7 +244,9 @@ def state_detail(request, iso3: str):
         referrals=[(r.situation.name, r.resolution, r.adopted) for r in referrals],
         sovereign=sovereign,
         no_failure=[
-            (f.decided, f.decided_precision) for f in findings if f.kind == FindingKind.NO_FAILURE
+            (f.decided, f.decided_precision, f.reported_by)
+            for f in findings
+            if f.kind == FindingKind.NO_FAILURE
         ],
     )
     standing_label = summaries.standing_label(standing, sovereign[0] if sovereign else "")

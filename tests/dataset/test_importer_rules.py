@@ -864,7 +864,7 @@ MONGOLIA_FINDING = {
 
 
 def test_a_decision_known_only_from_the_states_report_is_imported_as_such(tmp_path):
-    reported = {**MONGOLIA_FINDING, "reported_by": "state"}
+    reported = {**MONGOLIA_FINDING, "kind": "no_failure", "reported_by": "state"}
     import_dataset(folder(tmp_path, findings=[reported]))
     assert Finding.objects.get().reported_by == "state"
     assert Finding.objects.get().as_reason()["reported_by"] == "state"
@@ -878,10 +878,62 @@ def test_a_decision_known_only_from_the_states_report_is_imported_as_such(tmp_pa
     # A folder of an earlier version, without the column, reads it as empty.
     older = folder(tmp_path, "older", version="2026.12.03", findings=[])
     columns = [c for c in FILES["findings.csv"] if c != "reported_by"]
-    write_csv(older, "findings.csv", [MONGOLIA_FINDING], columns=columns)
+    write_csv(older, "findings.csv", [{**MONGOLIA_FINDING, "kind": "no_failure"}], columns=columns)
     import_dataset(older)
     assert Finding.objects.get().reported_by == ""
     assert "reported_by" not in Finding.objects.get().as_reason()
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"kind": "no_failure", "visit_id": ""},
+            "visit_id: a no_failure decision is a decision on a visit (it found no failure "
+            "to comply on it): give its visit_id, or record the decision as kind `other`",
+        ),
+        (
+            {"kind": "no_failure", "referred_to": "asp;unsc"},
+            "referred_to: 'asp;unsc' is given, but a no_failure decision referred nothing "
+            "and informed no body (its explanation says so): leave referred_to empty",
+        ),
+        (
+            {"kind": "art_87_7", "referred_to": "asp", "reported_by": "state"},
+            "reported_by: 'state' is read only with a no_failure decision, whose holding the "
+            "site attributes to the state's report; a decision of kind art_87_7 is stated as "
+            "the Court's, from its publication or independent reports: leave reported_by empty",
+        ),
+        (
+            {"kind": "other", "referred_to": "unsc", "reported_by": "state"},
+            "reported_by: 'state' is read only with a no_failure decision, whose holding the "
+            "site attributes to the state's report; a decision of kind other is stated as "
+            "the Court's, from its publication or independent reports: leave reported_by empty",
+        ),
+    ],
+)
+def test_a_decision_whose_columns_contradict_its_kind_is_refused_and_nothing_imported(
+    tmp_path, change, error
+):
+    """A `no_failure` decision is one on a visit that referred nothing (docs/DOMAIN.md,
+    "ICC finding"); `reported_by` is read only with one (core.reasons): the importer
+    checked only each column's vocabulary, and took a no_failure row without its visit
+    or with bodies its explanation denied, and a state's report on a finding that every
+    explanation states as the Court's."""
+    good = {**MONGOLIA_FINDING, "id": "mng-2024-10-01", "decided": "2024-10-01"}
+    path = folder(tmp_path, findings=[good, {**MONGOLIA_FINDING, **change}])
+    assert errors_of(path) == [f"findings.csv:3: {error}"]
+    assert not Finding.objects.exists() and not Visit.objects.exists()
+    assert not DatasetImport.objects.exists()
+
+
+def test_a_no_failure_decision_on_its_visit_referring_nothing_is_imported(tmp_path):
+    cleared = {**MONGOLIA_FINDING, "kind": "no_failure", "reported_by": "state"}
+    other = {**MONGOLIA_FINDING, "id": "mng-2024-10-24-other", "kind": "other"}
+    import_dataset(folder(tmp_path, findings=[cleared, other]))
+    assert sorted(Finding.objects.values_list("kind", "reported_by", "visit__slug")) == [
+        ("no_failure", "state", "vladimir-putin-mng-2024-09-02"),
+        ("other", "", "vladimir-putin-mng-2024-09-02"),
+    ]
 
 
 def test_the_projects_nigerian_decision_of_2013_is_known_only_from_nigerias_report(dataset_dir):

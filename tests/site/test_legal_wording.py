@@ -3,6 +3,7 @@ the law: a state the Court found in non-compliance is never said to have "never 
 arrest"; a Security Council referral binds and is said to; a decision that made no Art.
 87(7) finding is not headed or labelled as one."""
 
+import datetime
 import html
 import re
 
@@ -311,13 +312,15 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
     [
         (
             "/states/NGA/",
-            "a decision of the Court of 5 September 2013, as reported, found that it had not "
-            "failed to comply, and iccwatch's reading of the facts stands against it.",
+            "according to this state alone (the decision's text was not read), a decision of "
+            "the Court of 5 September 2013 found that it had not failed to comply, and "
+            "iccwatch's reading of the facts stands against it.",
         ),
         (
             "/fr/states/NGA/",
-            "une décision de la Cour rendue le 5 septembre 2013 a, selon les informations "
-            "disponibles, conclu qu’il n’avait pas manqué à ses obligations",
+            "selon cet État seul (le texte de la décision n’a pas été lu), une décision de la "
+            "Cour rendue le 5 septembre 2013 a conclu qu’il n’avait pas manqué à ses "
+            "obligations",
         ),
         (
             "/incidents/?host=NGA",
@@ -339,6 +342,105 @@ def test_nigerias_summary_and_incidents_say_the_recorded_decision_went_its_way(
     words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
     assert said in words
     assert "an ICC decision on cooperation: 5 September 2013" not in words
+
+
+NO_FAILURE_DAY = datetime.date(2013, 9, 5)
+
+
+@pytest.mark.parametrize(
+    ("language", "reported_by", "said", "not_said"),
+    [
+        (
+            "en",
+            "",
+            "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: a decision "
+            "of the Court of 5 September 2013 found that it had not failed to comply, and "
+            "iccwatch's reading of the facts stands against it.",
+            "reported",
+        ),
+        (
+            "en",
+            "state",
+            "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: according "
+            "to this state alone (the decision's text was not read), a decision of the Court "
+            "of 5 September 2013 found that it had not failed to comply, and iccwatch's "
+            "reading of the facts stands against it.",
+            "as reported",
+        ),
+        (
+            "fr",
+            "",
+            "Aucune décision de la CPI constatant un manquement de sa part à l’obligation de "
+            "coopérer (art. 87-7) n’est enregistrée\u00a0: une décision de la Cour rendue le "
+            "5 septembre 2013 a conclu qu’il n’avait pas manqué à ses obligations, et la "
+            "lecture des faits par iccwatch va à son encontre.",
+            "selon",
+        ),
+        (
+            "fr",
+            "state",
+            "Aucune décision de la CPI constatant un manquement de sa part à l’obligation de "
+            "coopérer (art. 87-7) n’est enregistrée\u00a0: selon cet État seul (le texte de la "
+            "décision n’a pas été lu), une décision de la Cour rendue le 5 septembre 2013 a "
+            "conclu qu’il n’avait pas manqué à ses obligations, et la lecture des faits par "
+            "iccwatch va à son encontre.",
+            "selon les informations disponibles",
+        ),
+    ],
+)
+def test_a_states_summary_attributes_a_no_failure_decision_as_its_explanation_does(
+    language, reported_by, said, not_said
+):
+    """The summary said "a decision of the Court ..., as reported, found ..." of every
+    decision that found no failure, even one read from the Court's own publication: it
+    follows `reported_by` as the verdict's explanation does (core.reasons), stating the
+    Court's decision as the Court's, and attributing to the state alone one known only
+    from its own report."""
+    from django.utils import translation
+
+    from front.summaries import state_summary
+
+    with translation.override(language):
+        summary = state_summary(
+            "Nigeria",
+            None,
+            datetime.date(2026, 1, 1),
+            visits=2,
+            incidents=1,
+            called_off=0,
+            findings=[],
+            declarations=[],
+            no_failure=[(NO_FAILURE_DAY, "day", reported_by)],
+        )
+    assert said in summary
+    assert not_said not in summary
+
+
+def test_a_states_summary_tells_a_published_and_a_reported_no_failure_decision_apart():
+    from django.utils import translation
+
+    from front.summaries import state_summary
+
+    decisions = [(NO_FAILURE_DAY, "day", ""), (datetime.date(2014, 3, 1), "month", "state")]
+    with translation.override("en"):
+        summary = state_summary(
+            "Nigeria",
+            None,
+            datetime.date(2026, 1, 1),
+            visits=2,
+            incidents=1,
+            called_off=0,
+            findings=[],
+            declarations=[],
+            no_failure=decisions,
+        )
+    assert summary.endswith(
+        "No ICC finding of non-compliance (Art. 87(7)) against it is recorded: a decision of "
+        "the Court of 5 September 2013 found that it had not failed to comply, and iccwatch's "
+        "reading of the facts stands against it. According to this state alone (the "
+        "decision's text was not read), a decision of the Court of March 2014 also found that "
+        "it had not failed to comply."
+    )
 
 
 @pytest.mark.parametrize(

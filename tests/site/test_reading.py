@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone, translation
 
 from core.names import format_date
-from front.charts import GROUP_OF_CODE
+from front.charts import GROUP_OF_CODE, GROUPS
 from states.models import State, TreatyEvent
 from tests.site.conftest import body
 from visits.models import Visit
@@ -329,6 +329,34 @@ def test_chart_colours_stand_out_from_the_page_and_from_their_patterns():
         assert ratio(colour, "#ffffff") >= 3, key
     band = re.search(r"\.chart-svg \.band, \.swatch\.chart-band \{ fill: (#[0-9a-f]{6});", css)[1]
     assert ratio("#14233c", band) >= 4.5
+
+
+def test_every_chart_group_has_a_legend_swatch_drawn_as_its_bars():
+    """Each group of front.charts.GROUPS has a legend swatch in the stylesheet (the
+    "announced, dates passed" group had none: an empty square), in its bars' colour and,
+    unless its bars are solid, with a pattern; no two groups share a colour or a pattern
+    (its bars were the colour of "other verdicts", only their pattern set them apart)."""
+    from pathlib import Path
+
+    css = Path("static/css/site.css").read_text()
+    variables = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6});", css))
+
+    def colour(value):
+        name = re.fullmatch(r"var\(--([a-z]+)\)", value)
+        return variables[name[1]] if name else value
+
+    fills, swatches = {}, {}
+    for key, _label, pattern in GROUPS:
+        fill = re.search(rf"\.chart-fill-{key} \{{ fill: ([^;]+); \}}", css)
+        swatch = re.search(rf"\.swatch\.chart-swatch-{key} \{{ background: ([^;]+); \}}", css)
+        assert fill and swatch, key
+        fills[key] = colour(fill[1])
+        swatches[key] = re.sub(r"var\(--([a-z]+)\)", lambda m: variables[m[1]], swatch[1])
+        assert fills[key] in swatches[key], (key, fills[key], swatches[key])
+        assert ("gradient(" in swatches[key]) is (pattern != "solid"), key
+    assert len(set(fills.values())) == len(GROUPS), fills
+    assert len({pattern for _key, _label, pattern in GROUPS}) == len(GROUPS)
+    assert len(set(swatches.values())) == len(GROUPS), swatches
 
 
 def test_the_stylesheet_and_the_scripts_share_their_breakpoints():

@@ -146,6 +146,61 @@ def test_a_visit_to_a_place_the_host_did_not_control_says_who_did(reader, seeded
         assert country_name("RUS", russia.name) in french and "Ukraine" in french
 
 
+@pytest.mark.parametrize(
+    ("days", "control", "controle"),
+    [
+        pytest.param(
+            60,
+            "Ukraine does not control the place; it is controlled by the {russia}.",
+            "L’État hôte (Ukraine) ne contrôle pas le lieu\u202f; État qui le contrôle\u00a0:",
+            id="ahead",
+        ),
+        pytest.param(
+            -60,
+            "Ukraine did not control the place; it was controlled by the {russia}.",
+            "L’État hôte (Ukraine) ne contrôlait pas le lieu\u202f; État qui le contrôlait\u00a0:",
+            id="dates-passed",
+        ),
+    ],
+)
+def test_an_announced_trips_control_of_the_place_follows_whether_its_dates_passed(
+    reader, seeded, days, control, controle
+):
+    """An announced trip to occupied Mariupol was said to be to a place the host "did not
+    control", as if it had been made: in the present while its dates are ahead, in the
+    past once they have passed (visits.models.announced_dates_passed)."""
+    putin = Person.objects.get(slug="vladimir-putin")
+    ukraine, russia = State.objects.get(iso3="UKR"), State.objects.get(iso3="RUS")
+    start = timezone.localdate() + datetime.timedelta(days=days)
+    visit = make_visit(
+        putin, ukraine, start=start, status="announced", outcome="n/a", place="Mariupol"
+    )
+    Visit.objects.filter(pk=visit.pk).update(host_control="none", controlled_by=russia)
+    set_verdict(visit, "upcoming", basis="art_12_3_declaration", bound=True)
+    html = body(reader.get(visit.get_absolute_url()))
+    assert control.format(russia=russia.name) in section(html, "host-control", "</dd>")
+    french = body(reader.get(f"/fr/visits/{visit.slug}/"))
+    assert controle in section(french, "host-control", "</dd>")
+    if days > 0:
+        assert "An announced trip that has not happened yet, to a place Ukraine does not " in (
+            section(html, "upcoming", "</p>")
+        )
+        assert "did not control" not in html
+        assert "ne contrôlait pas" not in french
+
+
+def test_an_announced_trip_to_a_place_its_host_controls_is_told_in_the_present(reader, seeded):
+    putin = Person.objects.get(slug="vladimir-putin")
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    visit = make_visit(
+        putin, State.objects.get(iso3="FRA"), start=start, status="announced", outcome="n/a"
+    )
+    html = body(reader.get(visit.get_absolute_url()))
+    assert "France controls the place." in section(html, "host-control", "</dd>")
+    french = body(reader.get(f"/fr/visits/{visit.slug}/"))
+    assert "L’État hôte (France) contrôle le lieu." in section(french, "host-control", "</dd>")
+
+
 def test_an_announced_trip_to_a_bound_state_is_an_early_warning(reader, seeded):
     assert "no-early-warnings" in body(reader.get("/"))
     putin = Person.objects.get(slug="vladimir-putin")
@@ -375,4 +430,4 @@ def test_an_announced_trip_to_a_place_the_host_did_not_control_is_no_early_warni
     home = body(reader.get("/"))
     assert visit.get_absolute_url() not in home
     banner = section(body(reader.get(visit.get_absolute_url())), "upcoming", "</p>")
-    assert "to a place Ukraine did not control" in banner and "early warning, not" not in banner
+    assert "to a place Ukraine does not control" in banner and "early warning, not" not in banner

@@ -2278,6 +2278,30 @@ def test_a_trip_not_made_to_a_place_the_host_did_not_control_is_told_in_the_cond
     assert "sera tenu" not in french
 
 
+def test_an_announced_trip_to_a_place_out_of_control_is_told_in_the_past_once_its_dates_passed():
+    """Putin's trip announced to occupied Mariupol: while its dates are ahead, the place "is"
+    outside Ukraine's control and the trip is no early warning; once they have passed
+    (trip_dates_passed), the place "was" outside it and the host "could not have arrested
+    there", as for a trip called off, in English and in French."""
+    verdict = evaluate(
+        visit("2026-11-01", "2026-11-02", place="Mariupol", **ANNOUNCED_TRIP, **OCCUPIED),
+        UKRAINE_TWO_DECLARATIONS,
+        [PUTIN],
+    )
+    ahead = render(verdict.reasons, "en", datetime.date(2026, 10, 1))
+    assert "The place is outside the control of Ukraine (controlled by " in ahead
+    assert "so the trip is no early warning for it." in ahead
+    passed = render(verdict.reasons, "en", datetime.date(2026, 12, 6))
+    assert "The place was outside the control of Ukraine (controlled by " in passed
+    assert "the host state could not have arrested there." in passed
+    assert "The place is outside" not in passed and "early warning" not in passed
+    french_ahead = render(verdict.reasons, "fr", datetime.date(2026, 10, 1))
+    french_passed = render(verdict.reasons, "fr", datetime.date(2026, 12, 6))
+    assert "Le lieu est hors du contrôle de l’État hôte (Ukraine)" in french_ahead
+    assert "Le lieu était hors du contrôle de l’État hôte (Ukraine)" in french_passed
+    assert "Le lieu est hors du contrôle" not in french_passed
+
+
 def test_an_occupied_place_s_no_control_verdict_names_who_controlled_it_in_both_languages():
     verdict = evaluate(
         visit("2024-03-18", place="Sevastopol", **OCCUPIED), UKRAINE_TWO_DECLARATIONS, [PUTIN]
@@ -2543,6 +2567,10 @@ def test_an_announced_trip_whose_dates_passed_is_told_in_the_past_and_the_condit
     french = render(verdict.reasons, "fr", datetime.date(2026, 12, 6))
     assert "pas encore eu lieu" not in french and "sera tenu" not in french
     assert "n’est pas consigné" in french
+    # The hypothesis and its consequence in one mood: « S’il a eu lieu, … aurait été tenu »
+    # mixed the passé composé with the past conditional.
+    assert "S’il avait eu lieu, l’État hôte (France) aurait été tenu d’arrêter\u00a0:" in french
+    assert "S’il a eu lieu" not in french
     # A trip whose end is not known may be going on: still told as ahead.
     going_on = evaluate(
         visit("2026-12-05", place="Ulaanbaatar", end_known=False, **ANNOUNCED_TRIP),
