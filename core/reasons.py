@@ -907,7 +907,7 @@ def _would_be_bound_head(r: dict, *, not_controlled: bool = False, passed: bool 
     been bound to arrest:"), never "will be bound" after "could not arrest".
 
     `passed`: an announced trip whose dates have passed, not recorded as taken
-    (`Context.passed`): "If the trip took place, Ukraine would have been bound to arrest:",
+    (`Context.passed`): "Had the trip taken place, Ukraine would have been bound to arrest:",
     never "will be bound"."""
     params = {"state": _state(r["state"])}
     code, known = r.get("code"), r.get("known", True)
@@ -917,7 +917,9 @@ def _would_be_bound_head(r: dict, *, not_controlled: bool = False, passed: bool 
         code = "no_control"
     if code == "upcoming" and passed:
         if known:
-            return _("If the trip took place, %(state)s would have been bound to arrest:") % params
+            return (
+                _("Had the trip taken place, %(state)s would have been bound to arrest:") % params
+            )
         return (
             _("Whether %(state)s would have been bound to arrest depends on the exact dates:")
             % params

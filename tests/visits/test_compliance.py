@@ -2562,7 +2562,7 @@ def test_an_announced_trip_whose_dates_passed_is_told_in_the_past_and_the_condit
     assert "will be bound" in before
     said = render(verdict.reasons, "en", datetime.date(2026, 12, 6))
     assert "was announced for 1–2 November 2026; whether it took place is not recorded." in said
-    assert "If the trip took place, France would have been bound to arrest" in said
+    assert "Had the trip taken place, France would have been bound to arrest" in said
     assert "will be" not in said and "not yet" not in said and " is in force" not in said
     french = render(verdict.reasons, "fr", datetime.date(2026, 12, 6))
     assert "pas encore eu lieu" not in french and "sera tenu" not in french
