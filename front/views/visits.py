@@ -191,7 +191,9 @@ def with_court_findings(visits):
     Art. 87(7) finding (one informing the Security Council: Chad and Kenya, 27 August
     2010), for a row with no finding; `icc_no_failure` and its precision, the day of the
     earliest decision that found no failure to comply (kind `no_failure`: Nigeria,
-    5 September 2013, as reported), which the row says iccwatch's verdict stands against;
+    5 September 2013), which the row says iccwatch's verdict stands against, and
+    `icc_no_failure_reported_by`, that decision's `reported_by` ("state": known only from
+    the state's own report, attributed to it as core.reasons does; "": the Court's own);
     and `reevaluation_pending`, whether its verdict
     awaits re-evaluation after a change (VisitQuerySet.with_pending_reevaluation).
     Correlated subqueries, one of each per row: the lists apply it to the rows of the page
@@ -212,6 +214,7 @@ def with_court_findings(visits):
         icc_other_decision_precision=Subquery(others.values("decided_precision")[:1]),
         icc_no_failure=Subquery(cleared.values("decided")[:1]),
         icc_no_failure_precision=Subquery(cleared.values("decided_precision")[:1]),
+        icc_no_failure_reported_by=Subquery(cleared.values("reported_by")[:1]),
         # Rows read without it say nothing of findings, rather than "none recorded".
         icc_findings_read=Value(True),
     )

@@ -324,12 +324,14 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         ),
         (
             "/incidents/?host=NGA",
-            "No Art. 87(7) finding; an ICC decision of 5 September 2013, as reported, found no "
-            "failure to comply: iccwatch's reading stands against it",
+            "No Art. 87(7) finding; according to the host state alone (the decision's text was "
+            "not read), an ICC decision of 5 September 2013 found no failure to comply: "
+            "iccwatch's reading stands against it",
         ),
         (
             "/fr/incidents/?host=NGA",
-            "aucun manquement",
+            "selon l’État hôte seul (le texte de la décision n’a pas été lu), une décision de "
+            "la CPI du 5 septembre 2013 n’a constaté aucun manquement",
         ),
     ],
 )
@@ -342,6 +344,40 @@ def test_nigerias_summary_and_incidents_say_the_recorded_decision_went_its_way(
     words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
     assert said in words
     assert "an ICC decision on cooperation: 5 September 2013" not in words
+
+
+@pytest.mark.parametrize(
+    ("path", "said", "not_said"),
+    [
+        (
+            "/incidents/?host=NGA",
+            "No Art. 87(7) finding; an ICC decision of 5 September 2013 found no failure to "
+            "comply: iccwatch's reading stands against it",
+            "according to the host state alone",
+        ),
+        (
+            "/fr/incidents/?host=NGA",
+            # (\s+ above made the no-break spaces before ";" and ":" plain ones)
+            "Aucun constat au titre de l’art. 87-7 ; une décision de la CPI du 5 septembre "
+            "2013 n’a constaté aucun manquement : la lecture d’iccwatch va à son encontre",
+            "selon l’État hôte seul",
+        ),
+    ],
+)
+def test_an_incident_row_states_a_no_failure_decision_read_from_the_court_as_the_courts(
+    reader, seeded, path, said, not_said
+):
+    """The incident list said "an ICC decision of …, as reported, found no failure" of every
+    such decision: one read from the Court's own publication (`reported_by` empty) is the
+    Court's, attributed to no one, as the country summary and the explanation say it."""
+    from visits.models import Finding, FindingKind
+
+    assert Finding.objects.filter(state__iso3="NGA", kind=FindingKind.NO_FAILURE).update(
+        reported_by=""
+    )
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path)))))
+    assert said in words, words
+    assert not_said not in words
 
 
 NO_FAILURE_DAY = datetime.date(2013, 9, 5)
