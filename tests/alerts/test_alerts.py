@@ -1042,7 +1042,7 @@ def test_the_delivery_log_is_in_french(client, reviewer, scan):
         assert f">{day}, {at:%H}\u00a0h\u00a0{at:%M} UTC</time>" in log, log
         assert re.search(r"\d\d\u00a0h\u00a0\d\d\u00a0min\u00a0\d\d\u00a0s UTC</time>", log)
         assert not re.search(r"\d{4}-\d\d-\d\d", re.sub(r'"[^"]*"', '""', log))
-        assert "<td>envoyée</td>" in log and "remise" not in log
+        assert '<td data-label="Statut">envoyée</td>' in log and "remise" not in log
 
 
 def test_the_pages_are_in_french(client, reporter):

@@ -1,6 +1,7 @@
 """Every page type passes axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, in English and
-French, at a desktop's width and at a phone's, in a real Chromium; the keyboard reaches the
-content and sees where it is.
+French, at a desktop's width and at a phone's, in a real Chromium, and does not scroll
+sideways on the phone; so does every page a form's button leads to (a refusal, a link's
+page once its button is pressed). The keyboard reaches the content and sees where it is.
 
 axe-core comes from npm (package.json's devDependencies, installed by `npm ci`, which
 manage.py runs on first use); it is evaluated in the page through the browser's debugging
@@ -12,15 +13,20 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts import services
-from alerts.models import Subscription
+from alerts.models import Delivery, DeliveryAttempt, Subscription
 from core import roles
+from core.history import WritePath, recording
 from dataset.models import DatasetImport
 from tests.browser.conftest import snap
-from visits import review
-from visits.models import Visit
+from visits import history, review
+from visits.models import Report, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +38,10 @@ LANGUAGES = ["en-GB", "fr-FR"]
 # wide table, must still be reachable by the keyboard and named).
 WIDTHS = (1280, 360)
 
+MONGOLIA = "vladimir-putin-mng-2024-09-02"
 # One address per page type, and who opens it (None: an anonymous reader). A page type
-# added to the site gets a line here.
+# added to the site gets a line here. A {name} in an address is made before the page opens
+# (SUBJECTS), as is what some pages list (PREPARED).
 PAGES = [
     ("home", "/", None),
     ("states", "/states/", None),
@@ -42,11 +50,15 @@ PAGES = [
     ("person", "/persons/vladimir-putin/", None),
     ("warrants", "/warrants/", None),
     ("visits-filtered", "/visits/?host=MNG&verdict=non_compliance", None),
-    ("visit", "/visits/vladimir-putin-mng-2024-09-02/", None),
+    ("visit", f"/visits/{MONGOLIA}/", None),
     ("visit-withdrawn", "/visits/{withdrawn}/", None),
     ("incidents", "/incidents/", None),
     ("search", "/search/?q=Ulan+Bator", None),
     ("changes", "/changes/", None),
+    # One change at its permanent address, the changes of one state and of one visit.
+    ("change", "/changes/{change}/", None),
+    ("changes-of-a-state", "/changes/?state=MNG", None),
+    ("changes-of-a-visit", f"/changes/?visit={MONGOLIA}", None),
     ("method", "/method/", None),
     ("data", "/data/", None),
     ("data-changelog", "/data/changelog/", None),
@@ -58,37 +70,84 @@ PAGES = [
     ("refused-filter-value", "/visits/?host=MNG&start_after=foo", None),
     # A name several persons bear: refused in the list's form, each person offered.
     ("refused-person", "/incidents/?person=Gaddafi&year=2011", None),
+    # A record's page refuses a parameter it does not read (a state's says where as_of is
+    # read), and the Changes list a record no state has.
+    ("refused-record-parameter", "/states/MNG/?as_of=2025-01-01", None),
+    ("refused-change-parameter", "/changes/{change}/?page=2", None),
+    ("refused-changes-record", "/changes/?state=XXX", None),
+    # More parameters than any page reads: refused before any view (400.html).
+    ("request-refused", "/visits/?" + "&".join(f"p{n}=1" for n in range(1001)), None),
     ("embed-state", "/embed/states/MNG/", None),
     ("embed-person", "/embed/persons/vladimir-putin/", None),
     ("api-docs", "/api/v1/docs/", None),
     ("newsroom-sign-in", "/newsroom/sign-in/", None),
+    # The password reset: its form, the page saying a link is on its way, the link's form
+    # for a new password, a link used or expired, and the page once the password is saved.
+    ("newsroom-password-reset", "/newsroom/password-reset/", None),
+    ("newsroom-password-reset-sent", "/newsroom/password-reset/sent/", None),
+    ("newsroom-new-password", "/newsroom/password-reset/{reset}/", None),
+    ("newsroom-new-password-link-used", "/newsroom/password-reset/MQ/used-token/", None),
+    ("newsroom-password-saved", "/newsroom/password-reset/done/", None),
     ("newsroom-dashboard", "/newsroom/", roles.REPORTERS),
+    # A page the member's role does not open (newsroom/forbidden.html).
+    ("newsroom-forbidden", "/newsroom/queue/", roles.REPORTERS),
     ("newsroom-report-form", "/newsroom/reports/new/", roles.REPORTERS),
     # A correction's form, with the form to withdraw the visit and its sources.
-    (
-        "newsroom-correction",
-        "/newsroom/visits/vladimir-putin-mng-2024-09-02/correct/",
-        roles.REPORTERS,
-    ),
+    ("newsroom-correction", f"/newsroom/visits/{MONGOLIA}/correct/", roles.REPORTERS),
     # A withdrawn visit's page in the newsroom: its restoration to the record proposed.
     ("newsroom-restoration", "/newsroom/visits/{withdrawn}/restore/", roles.REPORTERS),
     ("newsroom-queue", "/newsroom/queue/", roles.REVIEWERS),
     ("newsroom-review", "/newsroom/reports/{report}/", roles.REVIEWERS),
+    # A report sent back: its author's form, with the reviewer's comment and the answer's box.
+    ("newsroom-report-sent-back", "/newsroom/reports/{own_sent_back}/edit/", roles.REPORTERS),
+    # A rejected report's page, where its author reads the reason.
+    ("newsroom-report-rejected", "/newsroom/reports/{own_rejected}/", roles.REPORTERS),
+    # A reviewer's mailed link to a report its author took back: a 404 in the newsroom's words.
+    ("newsroom-report-taken-back", "/newsroom/reports/{taken_back}/", roles.REVIEWERS),
+    # A correction whose visit was withdrawn since: its page and the queue for a reviewer,
+    # its page and the dashboard for its author.
+    ("newsroom-withdrawn-under-review", "/newsroom/reports/{withdrawn_under}/", roles.REVIEWERS),
+    ("newsroom-withdrawn-under-queue", "/newsroom/queue/", roles.REVIEWERS),
+    (
+        "newsroom-withdrawn-under-author",
+        "/newsroom/reports/{own_withdrawn_under}/",
+        roles.REPORTERS,
+    ),
+    ("newsroom-withdrawn-under-dashboard", "/newsroom/", roles.REPORTERS),
     ("newsroom-record-history", "/newsroom/history/visits.visit/{visit}/", roles.REVIEWERS),
     ("newsroom-alerts", "/newsroom/alerts/", roles.REPORTERS),
+    # One subscription (a webhook's signing secret, its delivery log) and its removal.
+    ("newsroom-alert-subscription", "/newsroom/alerts/{subscription}/", roles.REPORTERS),
+    ("newsroom-alert-removal", "/newsroom/alerts/{subscription}/delete/", roles.REPORTERS),
     ("newsroom-alert-log", "/newsroom/alerts/log/", roles.REPORTERS),
     # The page a subscription's confirmation link opens, for whoever the address belongs to.
     ("newsroom-alert-confirmation", "/newsroom/alerts/confirm/?token={confirmation}", None),
+    # The page an alert mail's unsubscribe link opens, and one whose link was cut.
+    ("newsroom-alert-unsubscribe", "/newsroom/alerts/unsubscribe/?token={unsubscribe}", None),
+    ("newsroom-alert-unsubscribe-refused", "/newsroom/alerts/unsubscribe/?token=cut", None),
     ("account-second-factor", "/account/otp/", roles.REVIEWERS),
+    # The code page of a sign-in under way (ENROLLED), in the newsroom's layout.
+    ("account-code", "/account/otp/verify/?next=/newsroom/", roles.REVIEWERS),
 ]
-MONGOLIA = "vladimir-putin-mng-2024-09-02"
 STATUS = {
     "not-found": 404,
     "invalid-filter": 400,
     "refused-filter-value": 400,
     "refused-person": 400,
+    "refused-record-parameter": 400,
+    "refused-change-parameter": 400,
+    "refused-changes-record": 400,
+    "request-refused": 400,
     "data-file-gone": 410,
+    "newsroom-forbidden": 403,
+    "newsroom-report-taken-back": 404,
+    "newsroom-alert-unsubscribe-refused": 400,
 }
+# Pages opened by a member with a second factor who has not given its code yet.
+ENROLLED = {"account-code", "code-refused"}
+# Addresses that lead on to another, by the end of the one they lead to: Django's form for
+# a new password takes the link's token out of the address (into the session) first.
+MOVED = {"newsroom-new-password": "/set-password/"}
 # Addresses with one language (the reader's cookie or browser); the public pages name
 # theirs in the address (/fr/…).
 ONE_ADDRESS = ("/api/", "/newsroom/", "/account/")
@@ -111,33 +170,89 @@ REPORT = {
     "status": "occurred",
     "outcome": "not_arrested",
 }
+CITATIONS = [{"url": "https://example.org/putin-dushanbe", "publisher": "Example News"}]
 
 
-def signed_in(page, site: str, group: str) -> None:
-    """Give the page's browser context the session of a new member of `group`."""
-    user = User.objects.create_user(f"member-of-{group}".lower()[:150])
+def staffer(name: str, group: str, **extra) -> User:
+    """A new account `name`, member of `group`."""
+    user = User.objects.create_user(name, **extra)
     user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
+def signed_in(page, site: str, group: str, *, enrolled: bool = False) -> User:
+    """Give the page's browser context the session of a new member of `group`, with a
+    second factor whose code is not given yet when `enrolled`; the member."""
+    user = staffer(f"member-of-{group}".lower()[:150], group)
+    if enrolled:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     client = Client()
     client.force_login(user)
     cookie = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site}])
+    return user
 
 
-def submitted_report() -> int:
-    """A report filed by a reporter and waiting for review: the review page's subject."""
-    author = User.objects.create_user("the-author")
-    author.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
-    citations = [{"url": "https://example.org/putin-dushanbe", "publisher": "Example News"}]
-    return review.file_report(author=author, data=REPORT, citations=citations).pk
+def submitted_report(author=None) -> int:
+    """A report filed by a reporter (`author`, or a new one) and waiting for review: the
+    review page's subject."""
+    author = author or staffer("the-author", roles.REPORTERS)
+    return review.file_report(author=author, data=REPORT, citations=CITATIONS).pk
 
 
-def withdrawn_visit() -> str:
+def sent_back_report(author) -> int:
+    """A report of `author`'s sent back by a reviewer with a comment, waiting for its
+    author's changes and answer (its edit form's subject)."""
+    report = Report.objects.get(pk=submitted_report(author))
+    reviewer = staffer("the-returning-reviewer", roles.REVIEWERS)
+    review.request_changes(report, reviewer, "Which day did he land? Cite the readout.")
+    return report.pk
+
+
+def rejected_report(author) -> int:
+    """A report of `author`'s rejected by a reviewer, its reason on its page."""
+    report = Report.objects.get(pk=submitted_report(author))
+    reviewer = staffer("the-rejecting-reviewer", roles.REVIEWERS)
+    review.reject(
+        report, reviewer, "The cited story names no day in Dushanbe: the trip is not shown."
+    )
+    return report.pk
+
+
+def report_taken_back(member=None) -> int:
+    """A report submitted, then taken back to a draft by its author: a reviewer's mailed
+    link to it opens the newsroom's 404 (newsroom.views.report_not_found)."""
+    report = Report.objects.select_related("author").get(pk=submitted_report())
+    review.take_back(report, report.author)
+    return report.pk
+
+
+def correction_withdrawn_under(author=None) -> int:
+    """A correction of Mongolia's visit by `author` (or a new reporter), awaiting review,
+    whose visit was withdrawn from the record since (visits.review.withdrawn_under)."""
+    author = author or staffer("the-correcting-author", roles.REPORTERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    correction = review.file_report(
+        author=author,
+        data={**review.report_data_of(visit), "occasion": "Naadam festival, state visit"},
+        citations=review.citations_of(visit),
+        visit=visit,
+        reason="The Kremlin's readout names the Naadam festival as the occasion.",
+    )
+    withdrawal = review.propose_withdrawal(
+        author=staffer("the-withdrawing-colleague", roles.REPORTERS),
+        visit=visit,
+        note="The trip never took place: two outlets retracted their stories.",
+    )
+    review.verify(withdrawal, staffer("the-withdrawals-reviewer", roles.REVIEWERS))
+    return correction.pk
+
+
+def withdrawn_visit(member=None) -> str:
     """A visit withdrawn by a verified withdrawal citing a source (its page's notice lists
     it): the withdrawn page's subject."""
-    author = User.objects.create_user("the-withdrawing-author")
-    author.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
-    reviewer = User.objects.create_user("the-withdrawal-reviewer")
-    reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWERS)[0])
+    author = staffer("the-withdrawing-author", roles.REPORTERS)
+    reviewer = staffer("the-withdrawal-reviewer", roles.REVIEWERS)
     visit = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")
     retraction = {"url": "https://example.org/correction", "publisher": "Example News"}
     withdrawal = review.propose_withdrawal(
@@ -150,13 +265,124 @@ def withdrawn_visit() -> str:
     return visit.slug
 
 
-def confirmation_token() -> str:
+def a_change(member=None) -> str:
+    """Mongolia's visit corrected and the correction verified: the public change's part of
+    its permanent address ("visits.visit-22"), its fields before and after, its reason."""
+    author = staffer("the-correcting-reporter", roles.REPORTERS)
+    reviewer = staffer("the-correction-reviewer", roles.REVIEWERS)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    with recording(WritePath.NEWSROOM, user=author):
+        report = review.file_report(
+            author=author,
+            data={**review.report_data_of(visit), "end": "2024-09-04"},
+            citations=review.citations_of(visit),
+            visit=visit,
+            reason="The Kremlin's readout dates his departure to 4 September.",
+        )
+    with recording(WritePath.NEWSROOM, user=reviewer):
+        review.verify(report, reviewer)
+    rows = list(history.public_changes(1, history.visit_scope(visit.pk))[:1])
+    return history.public_entries(rows)[0].slug
+
+
+def confirmation_token(member=None) -> str:
     """The token of the link confirming a reporter's subscription of another address (its
     page's subject), as the link carries it."""
-    owner = User.objects.create_user("the-subscriber", email="subscriber@ngo.example")
-    owner.groups.add(Group.objects.get_or_create(name=roles.REPORTERS)[0])
+    owner = staffer("the-subscriber", roles.REPORTERS, email="subscriber@ngo.example")
     subscription = Subscription.objects.create(owner=owner, email="desk@ngo.example")
     return quote(services.confirmation_token(subscription))
+
+
+def unsubscribe_token(member=None) -> str:
+    """The token of an alert mail's link removing a confirmed subscription (its page's
+    subject), as the link carries it."""
+    owner = staffer("the-alerted", roles.REPORTERS, email="alerted@ngo.example")
+    subscription = Subscription.objects.create(
+        owner=owner, email="desk@ngo.example", confirmed_email="desk@ngo.example"
+    )
+    return quote(services.unsubscribe_token(subscription))
+
+
+def subscription_with_deliveries(owner) -> int:
+    """A subscription of `owner`'s by mail and webhook (its page shows the signing secret)
+    with an alert mailed and one its webhook refused, each try logged; its id."""
+    subscription = Subscription.objects.create(
+        owner=owner,
+        label="Legal desk",
+        email="legal-desk@ngo.example",
+        confirmed_email="legal-desk@ngo.example",
+        webhook_url="https://hooks.ngo.example/iccwatch/alerts/urgent-visits-of-wanted-persons",
+    )
+    visit = Visit.objects.select_related("person", "host").get(slug=MONGOLIA)
+    payload = {
+        "alert": "urgent",
+        "url": f"https://iccwatch.example{visit.get_absolute_url()}",
+        "person": {"name": visit.person.name},
+        "host": {"iso3": visit.host.iso3, "name": visit.host.name},
+    }
+    for channel, status, code, error in (
+        ("email", "delivered", None, ""),
+        ("webhook", "failed", 502, "Bad Gateway: the webhook's server closed the connection"),
+    ):
+        delivery = Delivery.objects.create(
+            subscription=subscription,
+            channel=channel,
+            alert_key=f"urgent:visit:{visit.pk}",
+            payload=payload,
+            status=status,
+            attempts=1,
+        )
+        DeliveryAttempt.objects.create(delivery=delivery, number=1, response_code=code, error=error)
+    return subscription.pk
+
+
+def password_reset_link(member=None) -> str:
+    """The part of a password reset link after /newsroom/password-reset/ (its account's
+    id and token), as the mail gives it."""
+    user = staffer("the-forgetful", roles.REPORTERS, email="forgetful@ngo.example")
+    user.set_password("a-long-forgotten-password")
+    user.save()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"{uid}/{default_token_generator.make_token(user)}"
+
+
+# What each {name} of an address is, made for the page: a function of the signed-in
+# member (None for an anonymous reader).
+SUBJECTS = {
+    "report": lambda member: submitted_report(),
+    "visit": lambda member: Visit.objects.get(slug=MONGOLIA).pk,
+    "withdrawn": withdrawn_visit,
+    "confirmation": confirmation_token,
+    "unsubscribe": unsubscribe_token,
+    "version": lambda member: DatasetImport.latest_version(),
+    "change": a_change,
+    "reset": password_reset_link,
+    "taken_back": report_taken_back,
+    "withdrawn_under": lambda member: correction_withdrawn_under(),
+    "own_withdrawn_under": correction_withdrawn_under,
+    "own_sent_back": sent_back_report,
+    "own_rejected": rejected_report,
+    "subscription": subscription_with_deliveries,
+}
+# What a page lists that the seed has not, made before it opens (a function of the member).
+PREPARED = {
+    "changes-of-a-state": a_change,
+    "changes-of-a-visit": a_change,
+    "newsroom-withdrawn-under-queue": lambda member: correction_withdrawn_under(),
+    "newsroom-withdrawn-under-dashboard": correction_withdrawn_under,
+    "newsroom-alerts": subscription_with_deliveries,
+    "newsroom-alert-log": subscription_with_deliveries,
+}
+
+
+def prepared(page, site: str, name: str, path: str, group: str | None) -> str:
+    """Sign page `name`'s browser in as a new member of `group` (when given), make what the
+    page shows (PREPARED, SUBJECTS) and give its address, each {name} filled in."""
+    member = signed_in(page, site, group, enrolled=name in ENROLLED) if group else None
+    if name in PREPARED:
+        PREPARED[name](member)
+    made = {key: make(member) for key, make in SUBJECTS.items() if f"{{{key}}}" in path}
+    return path.format(**made) if made else path
 
 
 def axe_violations(page) -> list[dict]:
@@ -211,30 +437,20 @@ def test_axe_core_is_installed():
     assert AXE.exists(), "axe-core is missing: run `npm ci` (package.json's devDependencies)"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(("name", "path", "group"), PAGES, ids=[p[0] for p in PAGES])
-@pytest.mark.npm("axe-core")
-def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group, language):
-    page = browse(locale=language)
-    if group:
-        signed_in(page, site, group)
-    if "{report}" in path:
-        path = path.format(report=submitted_report())
-    if "{visit}" in path:
-        path = path.format(visit=Visit.objects.get(slug=MONGOLIA).pk)
-    if "{withdrawn}" in path:
-        path = path.format(withdrawn=withdrawn_visit())
-    if "{confirmation}" in path:
-        path = path.format(confirmation=confirmation_token())
-    if "{version}" in path:
-        path = path.format(version=DatasetImport.latest_version())
-    path = localized(path, language)
-    response = page.goto(site + path)
-    assert response.status == STATUS.get(name, 200), f"{path}: {response.status}"
-    assert page.url.startswith(site + path.split("?")[0]), f"{path} went to {page.url}"
+# How far the page reaches beyond the screen's width, every <details> opened (0: nothing
+# scrolls sideways; a wide table may scroll in its own box, .table-wrap, the page may not).
+SIDEWAYS = """() => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  return document.documentElement.scrollWidth - document.documentElement.clientWidth;
+}"""
+
+
+def check(page, name: str, path: str, language: str) -> None:
+    """The page as loaded: no reference to a missing id; axe-core's WCAG A and AA rules at
+    each width of WIDTHS (the viewport narrowed in between); nothing scrolling sideways at
+    the narrowest (WCAG 1.4.10, reflow)."""
     page.wait_for_load_state("networkidle")
     assert page.evaluate(BROKEN_REFERENCES) == [], f"{path} ({language}) names missing ids"
-    # The same page load at each width, the viewport narrowed in between.
     found = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -247,6 +463,86 @@ def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group
         if violations
     ]
     assert not failed, "\n".join(failed)
+    sideways = page.evaluate(SIDEWAYS)
+    if sideways:
+        snap(page, f"sideways-{name}-{language}-{WIDTHS[-1]}")
+    assert sideways == 0, f"{path} ({language}) scrolls {sideways} px sideways at {WIDTHS[-1]} px"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "path", "group"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.npm("axe-core")
+def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group, language):
+    page = browse(locale=language)
+    path = localized(prepared(page, site, name, path, group), language)
+    response = page.goto(site + path)
+    assert response.status == STATUS.get(name, 200), f"{path}: {response.status}"
+    if name in MOVED:
+        assert page.url.endswith(MOVED[name]), f"{path} went to {page.url}"
+    else:
+        assert page.url.startswith(site + path.split("?")[0]), f"{path} went to {page.url}"
+    check(page, name, path, language)
+
+
+# The pages a form's button leads to: the page it is on, who opens it, what is typed in
+# which box, the button pressed, and the answer's status.
+ACTIONS = [
+    # An alert mail's unsubscribe link, its button pressed: the alerts stopped.
+    (
+        "alerts-stopped",
+        "/newsroom/alerts/unsubscribe/?token={unsubscribe}",
+        None,
+        {},
+        "form[action$='/unsubscribe/'] button",
+        200,
+    ),
+    # A subscription's confirmation link, its button pressed: the alerts confirmed.
+    (
+        "alerts-confirmed",
+        "/newsroom/alerts/confirm/?token={confirmation}",
+        None,
+        {},
+        "form[action$='/confirm/'] button",
+        200,
+    ),
+    # A rejection whose reason is too short: the form again, the reason kept, and why.
+    (
+        "rejection-refused",
+        "/newsroom/reports/{report}/",
+        roles.REVIEWERS,
+        {"#reject-reason": "Not shown."},
+        "#reject",
+        400,
+    ),
+    # A code that is not the current one, on the code page of a sign-in under way.
+    (
+        "code-refused",
+        "/account/otp/verify/?next=/newsroom/",
+        roles.REVIEWERS,
+        {"#id_token": "000000"},
+        "form:has(#id_token) button[type=submit]",
+        200,
+    ),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("name", "path", "group", "typed", "button", "status"), ACTIONS, ids=[a[0] for a in ACTIONS]
+)
+@pytest.mark.npm("axe-core")
+def test_every_page_a_forms_button_leads_to_passes_axe_core_wcag_aa(
+    site, browse, name, path, group, typed, button, status, language
+):
+    page = browse(locale=language)
+    path = localized(prepared(page, site, name, path, group), language)
+    assert page.goto(site + path).status == 200, path
+    for box, words in typed.items():
+        page.locator(box).fill(words)
+    with page.expect_navigation() as sent:
+        page.locator(button).click()
+    assert sent.value.status == status, f"{path}, {button}: {sent.value.status}"
+    check(page, name, path, language)
 
 
 # --- The keyboard -----------------------------------------------------------------------
@@ -367,6 +663,71 @@ def test_the_maps_table_opens_from_its_summary_and_its_address(site, browse):
     page.goto(site + "/states/")
     page.goto(site + "/#map-table")
     assert page.locator("#map-table table").is_visible()
+
+
+# The focused element: its place among the document's elements, whether it is the body
+# (the focus left the page's controls) or in <main>, and its box's left and right edges
+# against the screen's width.
+FOCUSED = """() => {
+  const element = document.activeElement, box = element.getBoundingClientRect();
+  return {
+    index: Array.from(document.querySelectorAll('*')).indexOf(element),
+    body: element === document.body, main: element.closest('main') !== null,
+    html: element.outerHTML.slice(0, 120), left: box.left, right: box.right,
+    width: document.documentElement.clientWidth,
+  };
+}"""
+# The pages whose every control the keyboard is walked through on a phone.
+KEYBOARD = [
+    "change",
+    "refused-record-parameter",
+    "newsroom-new-password",
+    "newsroom-forbidden",
+    "newsroom-report-sent-back",
+    "newsroom-report-rejected",
+    "newsroom-report-taken-back",
+    "newsroom-withdrawn-under-review",
+    "newsroom-withdrawn-under-author",
+    "newsroom-alerts",
+    "newsroom-alert-subscription",
+    "newsroom-alert-removal",
+    "newsroom-alert-log",
+    "newsroom-alert-unsubscribe",
+    "account-code",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", KEYBOARD)
+def test_the_keyboard_reaches_each_control_on_a_phones_screen_with_a_visible_focus_ring(
+    site, browse, name, language
+):
+    """Tab goes through every link, box and button of the page at 360 px, each on the
+    screen (WCAG 2.4.11, focus not obscured: none beyond its edges) with a visible focus
+    ring (2.4.7), and reaches the content."""
+    page = browse(locale=language, width=WIDTHS[-1], height=800)
+    _name, path, group = next(p for p in PAGES if p[0] == name)
+    path = localized(prepared(page, site, name, path, group), language)
+    page.goto(site + path)
+    page.wait_for_load_state("networkidle")
+    # Round the page once, from wherever the focus starts (a box's autofocus), back to
+    # the first control met.
+    walked = {}
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["body"]:
+            continue  # past the last control: the next Tab comes back to the first
+        if focused["index"] in walked:
+            break
+        assert_visible_focus(focus_ring(page))
+        assert focused["left"] >= 0 and focused["right"] <= focused["width"] + 1, (
+            f"{path} ({language}): the focus is off the screen on {focused['html']}"
+        )
+        walked[focused["index"]] = focused
+    else:
+        pytest.fail(f"{path}: Tab never came back to the first control (200 presses)")
+    assert any(f["main"] for f in walked.values()), f"{path}: Tab never reached the content"
 
 
 # WCAG 2.2, 2.5.8: a target at least 24 by 24 CSS pixels.
