@@ -75,7 +75,6 @@ from visits.models import (
     ReportState,
     ReviewState,
     Visit,
-    VisitStatus,
 )
 from visits.reports import (
     COMMENT_MAX_LENGTH,
@@ -86,6 +85,7 @@ from visits.reports import (
     restore_visit,
     sources_limit,
     too_many_sources,
+    unknown_end_refused,
     validate_visit_fields,
     withdraw_visit,
 )
@@ -254,25 +254,6 @@ def visit_started_too_late(start: Period, status: str | None) -> str | None:
         "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
         "planned trip as announced."
     ) % {"tomorrow": format_date(tomorrow)}
-
-
-# The trips that did not take place: no day of theirs was spent on the territory.
-NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL)
-
-
-def unknown_end_refused(status: str | None) -> str | None:
-    """The refusal of an end that is not known (`end` "?", UNKNOWN_END; the newsroom's "The
-    end date is not known") for a trip that did not take place (`status` cancelled or
-    virtual): it has no end to be unknown, and the explanation would rest the verdict on
-    "the only date it is known to have covered" (docs/DOMAIN.md, "Dates"). An announced
-    trip may have one (its end not yet announced). A message in the active language; None
-    when it may stand. One rule for the newsroom, the API (`resolve`) and the importer."""
-    if status not in NOT_TAKEN_STATUSES:
-        return None
-    return _(
-        "A cancelled or virtual trip did not take place: it has no end that is not known. "
-        "Give the planned end date, or leave the end empty for a trip of one day."
-    )
 
 
 def resolve_citations(
