@@ -356,13 +356,18 @@ class Visit(models.Model):
             end_known=self.end_known,
         )
 
-    def possible_days(self) -> tuple[datetime.date, datetime.date] | None:
+    def possible_days(self) -> tuple[datetime.date, datetime.date | None] | None:
         """The first and last possible day of the visit, None when it is undated: a date
         known to the month or the year covers all of it, and a visit with no end covers
-        its start's whole period (docs/DOMAIN.md, "Dates")."""
+        its start's whole period (docs/DOMAIN.md, "Dates"). A visit whose end is not known
+        (`end_known` False) has no last possible day: its possible days are its start
+        onward, so the last is None (never its start's last day: it is not known to have
+        lasted one day)."""
         if self.start is None:
             return None
         start = Period.from_stored(self.start, self.start_precision)
+        if not self.end_known:
+            return start.first, None
         end = Period.from_stored(self.end, self.end_precision) if self.end else start
         return start.first, end.last
 

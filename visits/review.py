@@ -582,7 +582,8 @@ def possible_duplicates(
     data: dict, exclude: Visit | None = None, *, withdrawn: bool = True
 ) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
-    dated only to a month or year covers the whole period); a visit or a report with no
+    dated only to a month or year covers the whole period; one whose end is not known,
+    recorded or reported, every day from its start on); a visit or a report with no
     known day may be any of them (`_may_overlap`): an undated visit to that host is a
     possible duplicate of every report of the person's visit there, and every visit to
     that host one of an undated report. Each with its person and host
@@ -621,15 +622,18 @@ def withdrawn_on(visit: Visit) -> datetime.date:
 
 
 def _possible_days(data: dict):
-    """(first, last) possible day of normalised report data; None when undated; False when
-    a date cannot be read."""
+    """(first, last) possible day of normalised report data, as Visit.possible_days gives
+    a visit's: last None when the end is not known (`end` "?", UNKNOWN_END: every day from
+    the start on is possible); None when undated; False when a date cannot be read."""
     try:
         start = Period.parse(data["start"]) if data["start"] else None
-        known = data["end"] and data["end"] != UNKNOWN_END
-        end = Period.parse(data["end"]) if known else start
+        unknown = data["end"] == UNKNOWN_END
+        end = Period.parse(data["end"]) if data["end"] and not unknown else start
     except ValueError:
         return False
-    return None if start is None else (start.first, end.last)
+    if start is None:
+        return None
+    return start.first, None if unknown else end.last
 
 
 def _may_overlap(ours, theirs) -> bool:
@@ -637,10 +641,11 @@ def _may_overlap(ours, theirs) -> bool:
     be one trip: they overlap, or either is undated. A trip with no known day (one called
     off, the only kind that may have no date) may have been planned for any day
     (docs/DOMAIN.md, "Dates"), so it may be any visit of the same person to the same
-    host, dated or not."""
+    host, dated or not. A last day None (an end not known) is no bound: such a trip
+    overlaps any that ends on or after its start."""
     if ours is None or theirs is None:
         return True
-    return theirs[0] <= ours[1] and ours[0] <= theirs[1]
+    return (ours[1] is None or theirs[0] <= ours[1]) and (theirs[1] is None or ours[0] <= theirs[1])
 
 
 def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None) -> list[Report]:
