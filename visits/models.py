@@ -312,6 +312,13 @@ class Visit(models.Model):
             # (Migration 0028 adds visits_visit_last_day and visits_visit_published_last_day,
             # for `?ordering=end`: the end, or the start of a one-day visit, both ways.)
             models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
+            # The visits whose end is not known (a few): the urgent alerts' scan reads them
+            # whenever they began, beside those of the last year (alerts.urgent.candidates).
+            models.Index(
+                fields=["start"],
+                condition=Q(end_known=False),
+                name="visits_visit_end_unknown",
+            ),
             # The published visits' hosts, persons and statuses, by id: the lists' counts per
             # state (visits hosted: those that took place) and per person read it alone (an
             # index-only scan, joined by id to the verdicts' (code, visit) index for the
