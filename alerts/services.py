@@ -61,7 +61,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from accounts.history import changed_by, changed_through
 from accounts.languages import language_of
@@ -78,7 +78,7 @@ from alerts.models import (
 from core import broker, roles
 from core.history import WritePath
 from core.locale import staff_path
-from core.names import country_name, format_date, format_moment, in_sentence
+from core.names import country_name, format_date, format_moment, from_unknown_end, in_sentence
 from core.retries import failure_words, refused_for_good
 from front.summaries import report_names
 from visits.models import Basis, Report, VerdictCode, Visit, VisitStatus
@@ -986,6 +986,9 @@ def _send_email(delivery: Delivery) -> tuple[int | None, str]:
             else alert.get("url", ""),
             "first": _day(alert["dates"]["first_day"]),
             "last": _day(alert["dates"]["last_day"]),
+            # "from 5 December 2026, end not known": no last day is said where none is known.
+            "end_unknown": alert["dates"].get("end_known") is False,
+            "span": _span(alert["dates"]),
             # The start as precisely as it is known: "June 2027" for a trip known to the
             # month, never its first day "1 June 2027" as if that day were known. A
             # follow-up of a trip whose dates were struck: the start its alert gave.
@@ -1012,6 +1015,24 @@ def _day(value: str | None) -> str:
     return format_date(value) if value else ""
 
 
+def _span(dates: dict) -> str:
+    """An alert's `dates` in words, in the active language: "from 2 September 2024 to
+    3 September 2024" (its first and last possible days), or, for a visit whose end is not
+    known (`end_known` false), "from 2 September 2024, end not known" (the start as
+    precisely as it is known: core.names.from_unknown_end), never a last day; '' for an
+    undated visit."""
+    if not dates.get("first_day"):
+        return ""
+    if dates.get("end_known") is False:
+        return from_unknown_end(
+            datetime.date.fromisoformat(dates["start"]), dates.get("start_precision") or "day"
+        )
+    return pgettext("an alert's dates", "from %(first)s to %(last)s") % {
+        "first": _day(dates["first_day"]),
+        "last": _day(dates["last_day"]),
+    }
+
+
 def _start(dates: dict) -> str:
     """The start of an alert's `dates` in words, as precisely as it is known; '' for none."""
     if not dates.get("start"):
@@ -1024,15 +1045,14 @@ def _start(dates: dict) -> str:
 def _follow_up_words(alert: dict) -> dict:
     """What a follow-up's email says besides an urgent alert's, in the active language:
     the first event (its subject's), the visit's status and verdict by their labels, the
-    withdrawal note, and the first and last days the alert followed gave."""
+    withdrawal note, and the dates the alert followed gave (`previous_span`: `_span`)."""
     status, verdict = alert.get("status", ""), alert.get("verdict", "")
     return {
         "event": alert["events"][0],
         "status": VisitStatus(status).label if status in VisitStatus.values else status,
         "verdict": VerdictCode(verdict).label if verdict in VerdictCode.values else verdict,
         "note": (alert.get("withdrawal_note") or "").strip(),
-        "previous_first": _day(alert["previous_dates"]["first_day"]),
-        "previous_last": _day(alert["previous_dates"]["last_day"]),
+        "previous_span": _span(alert["previous_dates"]),
     }
 
 

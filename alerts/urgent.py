@@ -10,6 +10,15 @@ Urgent: the person is, or is announced to be, in a state bound to arrest him.
   the stored verdict is `pending` without a basis) the verdict the rule gives if the
   person is not arrested is `non_compliance`. An arrest (`complied`) is no alert.
 
+A visit whose end is not known (`end_known` False) has no last possible day: its possible
+days are its start onward (docs/DOMAIN.md, "Dates"; Visit.possible_days), so, as its dates
+never pass (visits.models.announced_dates_passed), it is urgent from its first possible
+day on for as long as the rest holds, however long ago it began: until its end is
+recorded (its days are then its start to its end), the trip is called off, an arrest is
+recorded, or it leaves the record. The scan (`candidates`) looks back a year for the
+others, and for these whatever their start. Its alert says the end is not known, never
+a last day (`dates_of`: `last_day` null, `end_known` false).
+
 The verdicts are the stored ones (visits.Verdict, written by visits.flagging); a visit
 with an outstanding evaluation request is left for the next scan.
 
@@ -47,7 +56,7 @@ WITHDRAWN, RESTORED = "withdrawn", "restored"
 CALLED_OFF, BACK_ON = "called_off", "back_on"
 DATES_CHANGED = "dates_changed"
 # The facts a follow-up compares, as an alert's payload gives them: its `changes` name them.
-DATE_FIELDS = ("start", "start_precision", "end", "end_precision")
+DATE_FIELDS = ("start", "start_precision", "end", "end_precision", "end_known")
 FOLLOWED = ("status", "review_state", *DATE_FIELDS)
 
 
@@ -78,8 +87,9 @@ def visit_of_key(key: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def days_of(visit: Visit) -> tuple[datetime.date, datetime.date] | None:
-    """The first and last possible day of the visit (its precision widens them)."""
+def days_of(visit: Visit) -> tuple[datetime.date, datetime.date | None] | None:
+    """The first and last possible day of the visit (its precision widens them; the last
+    None when its end is not known: Visit.possible_days), None when it is undated."""
     return visit.possible_days()
 
 
@@ -123,17 +133,19 @@ def urgency(visit: Visit, today: datetime.date | None = None) -> str | None:
     if verdict is None or visit.review_state != "verified" or days is None:
         return None
     first, last = days
+    # An end not known is no last day: the visit may still be going on.
+    not_over = last is None or last >= today
     if visit.status == VisitStatus.ANNOUNCED:
         if (
             verdict.code == compliance.UPCOMING
             and verdict.would_have_been_bound
             and verdict.basis
             and visit.host_control != compliance.NO_HOST_CONTROL
-            and last >= today
+            and not_over
         ):
             return verdict.basis
         return None
-    if visit.status not in compliance.PRESENT_STATUSES or not first <= today <= last:
+    if visit.status not in compliance.PRESENT_STATUSES or not (first <= today and not_over):
         return None
     if verdict.code == compliance.NON_COMPLIANCE:
         return verdict.basis
@@ -144,13 +156,16 @@ def urgency(visit: Visit, today: datetime.date | None = None) -> str | None:
 
 
 def candidates(today: datetime.date | None = None) -> Iterator[tuple[Visit, str]]:
-    """Verified visits that call for an urgent alert now, with the basis that binds the host."""
+    """Verified visits that call for an urgent alert now, with the basis that binds the host:
+    those that began in the last year (a year-precision date reaches back a year), and
+    those whose end is not known whenever they began (they may still be going on)."""
     today = today or timezone.localdate()
     horizon = today - datetime.timedelta(days=366)  # a year-precision date reaches back a year
     visits = (
         Visit.objects.published()
         .with_verdicts()
-        .filter(verdict__isnull=False, start__isnull=False, start__gte=horizon)
+        .filter(verdict__isnull=False, start__isnull=False)
+        .filter(Q(start__gte=horizon) | Q(end_known=False))
         .filter(
             Q(status=VisitStatus.ANNOUNCED)
             | Q(status__in=compliance.PRESENT_STATUSES, start__lte=today)
@@ -207,10 +222,12 @@ def api_url(visit: Visit) -> str:
 
 def dates_of(visit: Visit) -> dict:
     """The visit's dates as an alert gives them: {start, start_precision, end,
-    end_precision, first_day, last_day}, ISO dates (end null for a visit of one day, however
-    it is stored, as in the API's answers and the downloads: tabular.dated_span); every
-    date null for an undated visit (a trip called off whose dates were struck: only a
-    follow-up tells of one)."""
+    end_precision, end_known, first_day, last_day}, ISO dates (end null for a visit of one
+    day, however it is stored, as in the API's answers and the downloads:
+    tabular.dated_span); every date null for an undated visit (a trip called off whose
+    dates were struck: only a follow-up tells of one). A visit whose end is not known has
+    `end_known` false and `end` and `last_day` null: no last day is known, and none is
+    given (docs/DOMAIN.md, "Dates")."""
     days = days_of(visit)
     if days is None:
         return {
@@ -218,6 +235,7 @@ def dates_of(visit: Visit) -> dict:
             "start_precision": visit.start_precision,
             "end": None,
             "end_precision": visit.end_precision,
+            "end_known": visit.end_known,
             "first_day": None,
             "last_day": None,
         }
@@ -228,8 +246,9 @@ def dates_of(visit: Visit) -> dict:
         "start_precision": visit.start_precision,
         "end": dates["end"].isoformat() if dates["end"] else None,
         "end_precision": dates["end_precision"],
+        "end_known": visit.end_known,
         "first_day": first.isoformat(),
-        "last_day": last.isoformat(),
+        "last_day": last.isoformat() if last else None,
     }
 
 
@@ -253,11 +272,13 @@ def payload(visit: Visit, basis: str) -> dict:
 
 def followed(alert: dict) -> dict:
     """The facts a follow-up compares (FOLLOWED), as `alert` (an urgent alert's payload or
-    a follow-up's) gave them: an urgent alert is about a verified visit."""
+    a follow-up's) gave them: an urgent alert is about a verified visit, and one sent
+    before alerts gave `end_known` was about a visit whose end was known."""
     return {
         "status": alert["status"],
         "review_state": alert.get("review_state", ReviewState.VERIFIED),
-        **{field: alert["dates"][field] for field in DATE_FIELDS},
+        **{field: alert["dates"][field] for field in DATE_FIELDS if field != "end_known"},
+        "end_known": alert["dates"].get("end_known", True),
     }
 
 

@@ -1,6 +1,8 @@
 """The admin is the admins' tool: every model's list and edit pages work, only admins
 get in, and a visit saved there becomes a report that another reviewer must verify."""
 
+import datetime
+
 import pghistory.models
 import pytest
 from django.apps import apps
@@ -190,6 +192,34 @@ def test_a_visit_to_the_persons_own_state_is_a_form_error_not_a_500(admin_client
     form = response.context["adminform"].form
     assert "own state of nationality" in " ".join(form.errors["host"])
     assert not Report.objects.filter(author=admin_user).exists()
+
+
+@pytest.mark.parametrize("status", ["cancelled", "virtual"])
+def test_a_trip_not_taken_with_an_end_not_known_is_refused_in_the_admin(
+    admin_client, admin_user, status
+):
+    """Measured defect: the newsroom, the API and the importer refused a cancelled or
+    virtual trip whose end is not known (visits.reports.unknown_end_refused), the admin
+    filed it. The end is refused beside its box, in the newsroom's words, nothing filed;
+    an announced trip may still have one (its end not yet announced)."""
+    data = new_visit_data(admin_client)
+    data.update({"status": status, "outcome": "n/a", "end": ""})
+    data.pop("end_known", None)  # the box "end known" left unticked
+    response = admin_client.post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["end"] == [
+        "A cancelled or virtual trip did not take place: it has no end that is not known. "
+        "Give the planned end date, or leave the end empty for a trip of one day."
+    ]
+    assert not Report.objects.filter(author=admin_user).exists()
+
+    next_month = timezone.localdate() + datetime.timedelta(days=30)
+    data.update({"status": "announced", "start": next_month.isoformat()})
+    response = admin_client.post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    report = Report.objects.get(author=admin_user)
+    assert (report.data["status"], report.data["end"]) == ("announced", "?")
 
 
 @pytest.mark.parametrize(

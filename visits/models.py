@@ -312,6 +312,13 @@ class Visit(models.Model):
             # (Migration 0028 adds visits_visit_last_day and visits_visit_published_last_day,
             # for `?ordering=end`: the end, or the start of a one-day visit, both ways.)
             models.Index(fields=["updated_at"], name="visits_visit_updated_at"),
+            # The visits whose end is not known (a few): the urgent alerts' scan reads them
+            # whenever they began, beside those of the last year (alerts.urgent.candidates).
+            models.Index(
+                fields=["start"],
+                condition=Q(end_known=False),
+                name="visits_visit_end_unknown",
+            ),
             # The published visits' hosts, persons and statuses, by id: the lists' counts per
             # state (visits hosted: those that took place) and per person read it alone (an
             # index-only scan, joined by id to the verdicts' (code, visit) index for the
@@ -356,13 +363,18 @@ class Visit(models.Model):
             end_known=self.end_known,
         )
 
-    def possible_days(self) -> tuple[datetime.date, datetime.date] | None:
+    def possible_days(self) -> tuple[datetime.date, datetime.date | None] | None:
         """The first and last possible day of the visit, None when it is undated: a date
         known to the month or the year covers all of it, and a visit with no end covers
-        its start's whole period (docs/DOMAIN.md, "Dates")."""
+        its start's whole period (docs/DOMAIN.md, "Dates"). A visit whose end is not known
+        (`end_known` False) has no last possible day: its possible days are its start
+        onward, so the last is None (never its start's last day: it is not known to have
+        lasted one day)."""
         if self.start is None:
             return None
         start = Period.from_stored(self.start, self.start_precision)
+        if not self.end_known:
+            return start.first, None
         end = Period.from_stored(self.end, self.end_precision) if self.end else start
         return start.first, end.last
 

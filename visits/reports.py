@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
-from compliance import Period, partial_isoformat
+from compliance import DETERRED_STATUSES, Period, partial_isoformat
 from core.models import DatePrecision, Source
 from states.models import State
 from visits import outbox
@@ -176,6 +176,24 @@ def outcome_fits(status: str, outcome: str) -> bool | None:
 UNKNOWN_END = "?"
 
 
+def unknown_end_refused(status: str | None) -> str | None:
+    """The refusal of an end that is not known (`end_known` False; `end` "?", UNKNOWN_END,
+    in a report and in visits.csv; the newsroom's "The end date is not known") for a trip
+    that did not take place (`status` cancelled or virtual: compliance.DETERRED_STATUSES):
+    it has no end to be unknown, and the explanation would rest the verdict on "the only
+    date it is known to have covered" (docs/DOMAIN.md, "Dates"). An announced trip may
+    have one (its end not yet announced). A message in the active language; None when it
+    may stand. One rule for every write path: `validate_visit_fields` (the admin, and
+    record_visit_report), the newsroom's form, the API (visits.review.resolve) and the
+    importer (dataset.importer)."""
+    if status not in DETERRED_STATUSES:
+        return None
+    return _(
+        "A cancelled or virtual trip did not take place: it has no end that is not known. "
+        "Give the planned end date, or leave the end empty for a trip of one day."
+    )
+
+
 def validate_visit_fields(
     *,
     person: Person,
@@ -202,7 +220,7 @@ def validate_visit_fields(
     host itself; a start date unless the trip was cancelled; an end that can fall on or
     after the start (partial dates compared by their possible days: an end known to the
     month may be any day of it); no end where it is not known (`end_known` False), which
-    needs a start.
+    needs a start and a trip that was not called off (`unknown_end_refused`).
     """
     errors = {}
     if person.nationality_id is not None and person.nationality_id == host.pk:
@@ -258,6 +276,8 @@ def validate_visit_fields(
         errors["end"] = _("An end date is given, yet the end is said not to be known.")
     elif not end_known and start is None:
         errors["end"] = _("An end that is not known needs a start date.")
+    elif not end_known and (refused := unknown_end_refused(status)):
+        errors["end"] = refused
     return errors
 
 

@@ -75,7 +75,6 @@ from visits.models import (
     ReportState,
     ReviewState,
     Visit,
-    VisitStatus,
 )
 from visits.reports import (
     COMMENT_MAX_LENGTH,
@@ -86,6 +85,7 @@ from visits.reports import (
     restore_visit,
     sources_limit,
     too_many_sources,
+    unknown_end_refused,
     validate_visit_fields,
     withdraw_visit,
 )
@@ -254,25 +254,6 @@ def visit_started_too_late(start: Period, status: str | None) -> str | None:
         "A visit that took place cannot start after tomorrow (%(tomorrow)s): record a "
         "planned trip as announced."
     ) % {"tomorrow": format_date(tomorrow)}
-
-
-# The trips that did not take place: no day of theirs was spent on the territory.
-NOT_TAKEN_STATUSES = (VisitStatus.CANCELLED, VisitStatus.VIRTUAL)
-
-
-def unknown_end_refused(status: str | None) -> str | None:
-    """The refusal of an end that is not known (`end` "?", UNKNOWN_END; the newsroom's "The
-    end date is not known") for a trip that did not take place (`status` cancelled or
-    virtual): it has no end to be unknown, and the explanation would rest the verdict on
-    "the only date it is known to have covered" (docs/DOMAIN.md, "Dates"). An announced
-    trip may have one (its end not yet announced). A message in the active language; None
-    when it may stand. One rule for the newsroom, the API (`resolve`) and the importer."""
-    if status not in NOT_TAKEN_STATUSES:
-        return None
-    return _(
-        "A cancelled or virtual trip did not take place: it has no end that is not known. "
-        "Give the planned end date, or leave the end empty for a trip of one day."
-    )
 
 
 def resolve_citations(
@@ -601,7 +582,8 @@ def possible_duplicates(
     data: dict, exclude: Visit | None = None, *, withdrawn: bool = True
 ) -> list[Visit]:
     """The person's visits to the host whose possible days overlap the report's (a visit
-    dated only to a month or year covers the whole period); a visit or a report with no
+    dated only to a month or year covers the whole period; one whose end is not known,
+    recorded or reported, every day from its start on); a visit or a report with no
     known day may be any of them (`_may_overlap`): an undated visit to that host is a
     possible duplicate of every report of the person's visit there, and every visit to
     that host one of an undated report. Each with its person and host
@@ -640,15 +622,18 @@ def withdrawn_on(visit: Visit) -> datetime.date:
 
 
 def _possible_days(data: dict):
-    """(first, last) possible day of normalised report data; None when undated; False when
-    a date cannot be read."""
+    """(first, last) possible day of normalised report data, as Visit.possible_days gives
+    a visit's: last None when the end is not known (`end` "?", UNKNOWN_END: every day from
+    the start on is possible); None when undated; False when a date cannot be read."""
     try:
         start = Period.parse(data["start"]) if data["start"] else None
-        known = data["end"] and data["end"] != UNKNOWN_END
-        end = Period.parse(data["end"]) if known else start
+        unknown = data["end"] == UNKNOWN_END
+        end = Period.parse(data["end"]) if data["end"] and not unknown else start
     except ValueError:
         return False
-    return None if start is None else (start.first, end.last)
+    if start is None:
+        return None
+    return start.first, None if unknown else end.last
 
 
 def _may_overlap(ours, theirs) -> bool:
@@ -656,10 +641,11 @@ def _may_overlap(ours, theirs) -> bool:
     be one trip: they overlap, or either is undated. A trip with no known day (one called
     off, the only kind that may have no date) may have been planned for any day
     (docs/DOMAIN.md, "Dates"), so it may be any visit of the same person to the same
-    host, dated or not."""
+    host, dated or not. A last day None (an end not known) is no bound: such a trip
+    overlaps any that ends on or after its start."""
     if ours is None or theirs is None:
         return True
-    return theirs[0] <= ours[1] and ours[0] <= theirs[1]
+    return (ours[1] is None or theirs[0] <= ours[1]) and (theirs[1] is None or ours[0] <= theirs[1])
 
 
 def pending_duplicates(data: dict, exclude: Report | None = None, *, author=None) -> list[Report]:

@@ -36,7 +36,7 @@ from tests.alerts.helpers import Receiver, account, china, mongolia, putin, repo
 from tests.factories import make_state
 from tests.factories import make_visit as _make_visit
 from visits import flagging, reports, review
-from visits.models import Report, Verdict
+from visits.models import Report, Verdict, Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
@@ -1690,3 +1690,158 @@ def test_an_announced_visit_to_a_place_the_host_did_not_control_alerts_no_one(
     assert scan() == 0
     assert receiver.requests == []
     assert occupied not in summaries.early_warnings(TODAY)
+
+
+# --- A visit whose end is not known ----------------------------------------------------
+
+
+def visit_end_not_known(days_ago=1, **extra):
+    """Putin in Mongolia (bound) from yesterday (`days_ago`), his visit's end not known."""
+    return make_visit(
+        putin(),
+        mongolia(),
+        start=TODAY - datetime.timedelta(days=days_ago),
+        end_known=False,
+        place="Ulaanbaatar",
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("outcome", ["unknown", "not_arrested"])
+def test_a_visit_whose_end_is_not_known_stays_urgent_after_its_start_day(
+    reviewer, receiver, scan, outcome
+):
+    """Measured defect: its possible days were read as its start day alone, so on its
+    second day (today) Putin in Mongolia, end not known, called for no alert while he may
+    still be there. Its possible days are its start onward (docs/DOMAIN.md, "Dates"): it
+    stays urgent, however long ago it began, until its end is recorded."""
+    subscribe(reviewer, url=receiver.url)
+    visit = visit_end_not_known(outcome=outcome)
+    assert Verdict.objects.get(visit=visit).code == (
+        "pending" if outcome == "unknown" else "non_compliance"
+    )
+    assert urgent.urgency(visit, TODAY) == "state_party"
+    a_year_on = TODAY + datetime.timedelta(days=400)
+    assert urgent.urgency(visit, a_year_on) == "state_party"
+    assert [v.slug for v, _ in urgent.candidates(a_year_on)] == [visit.slug]
+    assert scan() == 1
+    assert [b["visit"] for b in bodies(receiver)] == [visit.slug]
+
+    # Its end recorded (yesterday, its start day): over, so no longer urgent.
+    visit.end, visit.end_known = visit.start, True
+    visit.save()
+    flagging.evaluate_pending()
+    visit = Visit.objects.with_verdicts().get(pk=visit.pk)
+    assert urgent.urgency(visit, TODAY) is None
+
+
+def test_an_announced_trip_whose_end_is_not_known_stays_urgent_once_begun(reviewer):
+    """Measured defect: an announced trip whose end is not known never has its dates pass
+    (visits.models.announced_dates_passed), yet its urgent alert stopped after its start
+    day."""
+    visit = make_visit(
+        putin(),
+        mongolia(),
+        start=TODAY - datetime.timedelta(days=2),
+        end_known=False,
+        status="announced",
+        outcome="n/a",
+    )
+    verdict = Verdict.objects.get(visit=visit)
+    assert (verdict.code, verdict.would_have_been_bound) == ("upcoming", True)
+    assert not visit.dates_passed(TODAY)
+    assert urgent.urgency(visit, TODAY) == "state_party"
+    assert [v.slug for v, _ in urgent.candidates(TODAY)] == [visit.slug]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "said", "not_said"),
+    [
+        (
+            "en",
+            "[iccwatch] Urgent: Vladimir Putin may still be in Mongolia",
+            "may still be in Mongolia (visit from {day}, end not known).",
+            " to {day}",
+        ),
+        (
+            "fr",
+            "[iccwatch] Urgent\u00a0: Vladimir Putin se trouve peut-être encore dans l’État "
+            "suivant\u00a0: Mongolie",
+            "(visite à partir du {day}, fin inconnue).",
+            " au {day}",
+        ),
+    ],
+)
+def test_the_alert_of_a_visit_whose_end_is_not_known_gives_no_last_day(
+    reviewer, receiver, scan, language, subject, said, not_said
+):
+    """Measured defect: the alert gave its start as its last day ("from 5 December 2026
+    to 5 December 2026", `last_day` its start), a visit of one day. The webhook's JSON
+    gives `last_day` null and `end_known` false; the email says the end is not known, in
+    the subscription's language, and names no last day. (On its start day: the day an
+    alert about it went out before.)"""
+    subscribe(reviewer, url=receiver.url, email="desk@ngo.example", language=language)
+    visit = visit_end_not_known(days_ago=0, outcome="unknown")
+    scan()
+    (body,) = bodies(receiver)
+    assert body["dates"] == {
+        "start": visit.start.isoformat(),
+        "start_precision": "day",
+        "end": None,
+        "end_precision": None,  # no end (as the API gives it)
+        "end_known": False,
+        "first_day": visit.start.isoformat(),
+        "last_day": None,
+    }
+    (message,) = mail.outbox
+    with translation.override(language):
+        day = names.format_date(visit.start)
+    assert message.subject == subject
+    assert said.format(day=day) in message.body, message.body
+    assert not_said.format(day=day) not in message.body
+
+
+def test_recording_the_end_of_a_visit_alerted_with_its_end_not_known_is_followed_up(
+    reporter, reviewer, receiver, scan, django_capture_on_commit_callbacks
+):
+    """The alert said the end was not known; once a correction records it, the follow-up
+    gives the dates and what the alert said ("from …, end not known"), never a last day
+    it did not give; a visit of one day then said to have an end not known is a change of
+    its dates too (`end_known`)."""
+    subscribe(reviewer, url=receiver.url, email="desk@ngo.example")
+    visit = visit_end_not_known(outcome="unknown")
+    scan()
+    mail.outbox.clear()
+    end = TODAY + datetime.timedelta(days=1)
+    visit = corrected(
+        visit, reporter, reviewer, django_capture_on_commit_callbacks, end=end.isoformat()
+    )
+    alert, follow_up = bodies(receiver)
+    assert follow_up["events"] == ["dates_changed"]
+    assert follow_up["changes"] == [
+        {"field": "end", "old": None, "new": end.isoformat()},
+        {"field": "end_precision", "old": None, "new": "day"},
+        {"field": "end_known", "old": False, "new": True},
+    ]
+    assert follow_up["previous_dates"] == alert["dates"]
+    assert (follow_up["dates"]["last_day"], follow_up["dates"]["end_known"]) == (
+        end.isoformat(),
+        True,
+    )
+    (message,) = [m for m in mail.outbox if m.to == ["desk@ngo.example"]]
+    start = names.format_date(visit.start)
+    assert (
+        f"Its dates changed: from {start} to {names.format_date(end)} (the alert before said from "
+        f"{start}, end not known)." in message.body
+    ), message.body
+
+    # A visit of one day (its end null), then its end not known (null too): the second
+    # is a change of its dates all the same, which `end_known` alone says.
+    one_day = visit.start.isoformat()
+    visit = corrected(visit, reporter, reviewer, django_capture_on_commit_callbacks, end=one_day)
+    visit = corrected(visit, reporter, reviewer, django_capture_on_commit_callbacks, end="?")
+    *_, one, unknown = bodies(receiver)
+    assert (one["dates"]["end"], one["dates"]["end_known"]) == (None, True)
+    assert unknown["events"] == ["dates_changed"]
+    assert unknown["changes"] == [{"field": "end_known", "old": True, "new": False}]
+    assert unknown["dates"]["last_day"] is None

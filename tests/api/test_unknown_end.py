@@ -162,3 +162,22 @@ def test_a_report_refuses_an_end_that_is_neither_a_date_nor_unknown(tajikistan_r
     refused = file(clients["reporter"], {**TAJIKISTAN, "end": "??"})
     assert refused.status_code == 400
     assert "end" in refused.json()["error"]["fields"]
+
+
+def test_a_report_of_days_after_the_start_of_a_visit_whose_end_is_not_known_asks_another_visit(
+    seeded, clients
+):
+    """Measured defect: with Putin in Mongolia recorded from 2 September 2024, end not
+    known, a report of him there from 3 to 4 September was filed without asking
+    `another_visit`: the recorded visit was read as ending on its start. Every day from
+    its start on is possible (docs/DOMAIN.md, "Dates"), so it may be the same trip."""
+    mongolia = "vladimir-putin-mng-2024-09-02"
+    Visit.objects.filter(slug=mongolia).update(end=None, end_known=False)
+    body = {**TAJIKISTAN, "host": "MNG", "start": "2024-09-03", "end": "2024-09-04"}
+    refused = file(clients["reporter"], body)
+    assert refused.status_code == 400, refused.content
+    [message] = refused.json()["error"]["fields"]["another_visit"]
+    assert mongolia in message
+    confirmed = file(clients["reporter"], {**body, "another_visit": True})
+    assert confirmed.status_code == 201, confirmed.content
+    assert [v["id"] for v in confirmed.json()["possible_duplicates"]] == [mongolia]

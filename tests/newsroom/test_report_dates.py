@@ -13,7 +13,7 @@ from compliance import evaluate
 from tests.newsroom.conftest import form_data
 from tests.visits.test_compliance import MONGOLIA, PUTIN, visit
 from visits import review
-from visits.models import Report
+from visits.models import Report, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -681,3 +681,23 @@ def test_a_trip_that_did_not_take_place_may_not_have_an_end_not_known(
         citations=CITATIONS,
     )
     assert announced.data["end"] == "?"
+
+
+def test_the_form_asks_whether_a_trip_after_the_start_of_one_whose_end_is_not_known_is_another(
+    seeded, reporter, signed_in
+):
+    """Measured defect: Putin in Mongolia recorded from 2 September 2024, end not known,
+    was not shown as possibly already recorded for a report of him there from 3 to
+    4 September, and the report was filed without "This is another visit" ticked."""
+    mongolia = "vladimir-putin-mng-2024-09-02"
+    Visit.objects.filter(slug=mongolia).update(end=None, end_known=False)
+    client = signed_in(reporter)
+    dates = {"host": "MNG", "place": "Ulaanbaatar", "start": "2024-09-03", "end": "2024-09-04"}
+    preview = client.post(reverse("newsroom:new"), form_data(action="preview", **dates))
+    page = preview.content.decode()
+    section = page.split('id="duplicates"')[1].split("</section>")[0]
+    assert f'href="/visits/{mongolia}/"' in section
+    held = client.post(reverse("newsroom:new"), form_data(**dates))
+    assert held.status_code == 200
+    assert 'id="id_not_duplicate-error"' in held.content.decode()
+    assert not Report.objects.exists()

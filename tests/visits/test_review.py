@@ -361,6 +361,29 @@ def test_possible_duplicates_overlap_the_possible_days(seeded):
     assert review.possible_duplicates({**TAJIKISTAN, "start": "2025-11-01", "end": None}) == []
 
 
+def test_a_visit_whose_end_is_not_known_overlaps_every_trip_from_its_start_on(seeded):
+    """Measured defect: an end not known was read as the start day, recorded or reported
+    (docs/DOMAIN.md, "Dates": its possible days are its start onward), so Putin in Mongolia
+    from 2 September 2024, end not known, was no possible duplicate of a report of him
+    there from 3 to 4 September; nor a report from 1 September, end not known, of the
+    visit recorded from 2 to 3 September. A trip over before the start is still apart."""
+    mongolia = {"person": "vladimir-putin", "host": "MNG"}
+    reported = review.possible_duplicates({**mongolia, "start": "2024-09-01", "end": "?"})
+    assert [v.slug for v in reported] == [MONGOLIA]
+    after = review.possible_duplicates({**mongolia, "start": "2024-09-04", "end": "?"})
+    assert after == []  # the recorded visit ended on the 3rd
+
+    Visit.objects.filter(slug=MONGOLIA).update(end=None, end_known=False)
+    recorded = Visit.objects.get(slug=MONGOLIA)
+    assert recorded.possible_days() == (datetime.date(2024, 9, 2), None)
+    later = review.possible_duplicates({**mongolia, "start": "2024-09-03", "end": "2024-09-04"})
+    assert [v.slug for v in later] == [MONGOLIA]
+    a_year_on = review.possible_duplicates({**mongolia, "start": "2025-09", "end": "?"})
+    assert [v.slug for v in a_year_on] == [MONGOLIA]
+    before = review.possible_duplicates({**mongolia, "start": "2024-08-30", "end": "2024-09-01"})
+    assert before == []
+
+
 BASHIR_TURKEY = {
     "person": "omar-al-bashir",
     "host": "TUR",
