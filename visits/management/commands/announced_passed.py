@@ -40,51 +40,16 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date {date!r} is not a day (YYYY-MM-DD)") from None
-        trips = (
-            Visit.objects.published()
-            .filter(dates_passed_condition(today))
-            .select_related("person", "host")
-            .order_by("start", "pk")
-        )
         count = 0
-        for visit in trips:
+        for visit in self._trips(dates_passed_condition(today)):
             last = visit.possible_days()[1]
-            self.stdout.write(
-                "\t".join(
-                    (
-                        visit.slug,
-                        visit.person.name,
-                        visit.host.iso3,
-                        partial_isoformat(visit.start, visit.start_precision),
-                        partial_isoformat(visit.end, visit.end_precision),
-                        str((today - last).days),
-                        visit.get_absolute_url(),
-                    )
-                )
-            )
+            end = partial_isoformat(visit.end, visit.end_precision)
+            self._write(visit, end, str((today - last).days))
             count += 1
-        started = (
-            Visit.objects.published()
-            .filter(started_end_unknown_condition(today))
-            .select_related("person", "host")
-            .order_by("start", "pk")
-        )
         unknown = 0
-        for visit in started:
+        for visit in self._trips(started_end_unknown_condition(today)):
             first = visit.possible_days()[0]
-            self.stdout.write(
-                "\t".join(
-                    (
-                        visit.slug,
-                        visit.person.name,
-                        visit.host.iso3,
-                        partial_isoformat(visit.start, visit.start_precision),
-                        "",
-                        f"end not known, started {(today - first).days} days ago",
-                        visit.get_absolute_url(),
-                    )
-                )
-            )
+            self._write(visit, "", f"end not known, started {(today - first).days} days ago")
             unknown += 1
         self.stdout.write(
             f"{count} announced trip(s) whose dates passed before {today.isoformat()}: "
@@ -97,3 +62,19 @@ class Command(BaseCommand):
                 else ""
             )
         )
+
+    @staticmethod
+    def _trips(condition):
+        """The published visits meeting `condition`, oldest first, with person and host."""
+        return (
+            Visit.objects.published()
+            .filter(condition)
+            .select_related("person", "host")
+            .order_by("start", "pk")
+        )
+
+    def _write(self, visit, end: str, days: str) -> None:
+        """One tab-separated row: slug, person, host, start, `end`, `days`, address."""
+        start = partial_isoformat(visit.start, visit.start_precision)
+        row = (visit.slug, visit.person.name, visit.host.iso3, start, end, days)
+        self.stdout.write("\t".join((*row, visit.get_absolute_url())))
