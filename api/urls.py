@@ -7,6 +7,12 @@ lists and records) and the interactive documentation
 script is a separate same-origin file, so the site's strict CSP holds).
 """
 
+import threading
+from collections import OrderedDict
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpResponse
 from django.urls import path, re_path
 from django.utils import translation
 from drf_spectacular.renderers import (
@@ -149,6 +155,29 @@ class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
     def finalize_response(self, request, response, *args, **kwargs):
         return negotiated(super().finalize_response(request, response, *args, **kwargs))
 
+    @extend_schema(exclude=True)  # as drf-spectacular's own (SERVE_INCLUDE_SCHEMA off)
+    def get(self, request, *args, **kwargs):
+        """The schema as rendered before in this process for the same site address and
+        format (`rendered_schema`), else generated and rendered now and kept."""
+        key = (request.build_absolute_uri("/"), request.accepted_media_type)
+        kept = rendered_schema(key)
+        if kept is not None:
+            content, content_type, disposition = kept
+            return HttpResponse(
+                content, content_type=content_type, headers={"Content-Disposition": disposition}
+            )
+        response = super().get(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        response.accepted_renderer = request.accepted_renderer
+        response.accepted_media_type = request.accepted_media_type
+        response.renderer_context = self.get_renderer_context()
+        response.render()
+        keep_schema(
+            key, (response.content, response["Content-Type"], response["Content-Disposition"])
+        )
+        return response
+
     def _get_schema_response(self, request):
         # drf-spectacular would translate the schema for `?lang=`: not this API's.
         with translation.override("en"):
@@ -163,6 +192,41 @@ class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
                 response.render()
         response["Content-Language"] = "en"
         return response
+
+
+# The schema depends on the code alone (no choice is read from the data) and on the site
+# address it was read from (its `servers`): generating it walks every endpoint and
+# rendering it writes some 850 KB of YAML, about half a second on each request. It is kept
+# rendered per (site address, media type) in each process, for the life of the process: a
+# new release is a new process. A few entries at most (the addresses ALLOWED_HOSTS admits,
+# by scheme, times four media types); the oldest goes first.
+_SCHEMAS: OrderedDict = OrderedDict()
+_SCHEMAS_KEPT = 16
+_SCHEMAS_LOCK = threading.Lock()
+
+
+def rendered_schema(key: tuple[str, str]) -> tuple[bytes, str, str] | None:
+    """(content, Content-Type, Content-Disposition) of the schema rendered in this process
+    for `key` (site address, media type), or None."""
+    with _SCHEMAS_LOCK:
+        return _SCHEMAS.get(key)
+
+
+def keep_schema(key: tuple[str, str], rendered: tuple[bytes, str, str]) -> None:
+    """Keep `rendered` (as `rendered_schema` gives it) for `key`, the oldest of more than
+    _SCHEMAS_KEPT entries forgotten."""
+    with _SCHEMAS_LOCK:
+        _SCHEMAS[key] = rendered
+        while len(_SCHEMAS) > _SCHEMAS_KEPT:
+            _SCHEMAS.popitem(last=False)
+
+
+@receiver(setting_changed)
+def forget_schemas(**kwargs) -> None:
+    """A setting changed (in tests, `override_settings`): the schemas kept may no longer be
+    what the code now generates."""
+    with _SCHEMAS_LOCK:
+        _SCHEMAS.clear()
 
 
 class ApiRouter(DefaultRouter):

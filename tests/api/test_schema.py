@@ -1027,3 +1027,42 @@ def test_a_pages_example_has_a_cursor_only_when_its_request_gave_one(openapi):
                             value.get("cursor"),
                         )
     assert pages >= 10
+
+
+def test_the_schema_is_generated_once_per_process_address_and_format(db, client, monkeypatch):
+    """Generating and rendering the schema took about half a second on every request (the
+    slowest read of the API at a million visits): it is kept, rendered, per site address and
+    format. The same bytes come back without generating again; another format or another
+    site address is generated once more, with its own `servers`."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from api import urls
+
+    urls.forget_schemas()
+    generated = []
+    generate = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        generated.append(1)
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    first = client.get("/api/v1/schema/")
+    again = client.get("/api/v1/schema/", {"lang": "fr"})
+    assert first.status_code == again.status_code == 200
+    assert len(generated) == 1
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Content-Language"] == "en" and "Accept" in again["Vary"]
+    # A revalidation is a 304, and still generates nothing.
+    unchanged = client.get("/api/v1/schema/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and len(generated) == 1
+    as_json = client.get("/api/v1/schema/", {"format": "json"})
+    assert as_json["Content-Type"] == "application/json" and len(generated) == 2
+    client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert len(generated) == 2
+    other_site = client.get("/api/v1/schema/", {"format": "json"}, HTTP_HOST="localhost")
+    assert len(generated) == 3
+    assert other_site.json()["servers"][0]["url"] == "http://localhost"
+    assert as_json.json()["servers"][0]["url"] == "http://testserver"
