@@ -463,21 +463,43 @@ def refreshes_after():
     """Inside, the background recounts of stale summaries (production) wait until the block
     ends: a request's page is rendered first, so the reader who found the counts stale does
     not also wait for threads counting beside the rendering in the same process. Used
-    around every request by EarlyPageCacheMiddleware. The recounts start even if the block
-    raises (their refresh locks are taken); one that cannot start is logged and its lock
-    released, so the next reader of a stale summary tries again."""
-    token = _deferred.set([])
+    around every request by EarlyPageCacheMiddleware. The block may hand the recounts to a
+    streamed answer (`later.after(response)`): they then start when the server closes it,
+    once its last byte is sent (a download of every person streamed 2 MB beside its own
+    recount at a million visits: 0.9–1.05 s against 0.25 s). The recounts start even if
+    the block raises (their refresh locks are taken); one that cannot start is logged and
+    its lock released, so the next reader of a stale summary tries again."""
+    pending: list = []
+    token = _deferred.set(pending)
+    later = _Later()
     try:
-        yield
+        yield later
     finally:
-        pending = _deferred.get()
         _deferred.reset(token)
-        for job in pending:
-            try:
-                _start_refresh(*job)
-            except Exception:  # noqa: BLE001 - the answer is made; the next reader retries
-                logger.exception("starting the recount of %s failed", job[0])
-                cache.delete(f"{job[0]}:refresh")
+        if pending:
+            if later.response is not None:
+                later.response._resource_closers.append(lambda: _start_refreshes(pending))
+            else:
+                _start_refreshes(pending)
+
+
+class _Later:
+    """`refreshes_after`'s handle: `after(response)` holds the recounts until the streamed
+    `response` is closed."""
+
+    response = None
+
+    def after(self, response) -> None:
+        self.response = response
+
+
+def _start_refreshes(pending: list) -> None:
+    for job in pending:
+        try:
+            _start_refresh(*job)
+        except Exception:  # noqa: BLE001 - the answer is made; the next reader retries
+            logger.exception("starting the recount of %s failed", job[0])
+            cache.delete(f"{job[0]}:refresh")
 
 
 def with_staleness(produce):
@@ -849,9 +871,13 @@ class EarlyPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Any summary found stale while answering is recounted once the answer is made.
-        with refreshes_after():
-            return self._answer(request)
+        # Any summary found stale while answering is recounted once the answer is made:
+        # a streamed one, once it is sent.
+        with refreshes_after() as later:
+            response = self._answer(request)
+            if response.streaming:
+                later.after(response)
+            return response
 
     def _answer(self, request):
         if not settings.ICCWATCH_PAGE_CACHE:

@@ -161,6 +161,35 @@ def test_a_stale_summarys_recount_starts_once_the_page_is_made(
     assert events[0] == "rendered" and f"state:{mng}" in events[1:], events
 
 
+def test_a_stale_summarys_recount_starts_once_a_download_is_sent(
+    seeded, reader, settings, monkeypatch
+):
+    """A download reading a stale summary is streamed: its recount starts when the server
+    closes the answer, not as the view returns (at 1M visits, /persons.json streamed its
+    2 MB beside its own recount in the same process: 0.9–1.05 s against 0.25 s)."""
+    from core import pagecache
+
+    settings.ICCWATCH_SUMMARIES_IN_BACKGROUND = True
+    bump_data_version()
+    call_command("warm_summaries", stdout=io.StringIO())
+    bump_data_version()  # the lists' counts are now stale
+    events = []
+
+    def start_refresh(key, version, compute):
+        events.append(key.removeprefix("iccwatch:summary:"))
+        pagecache.cache.delete(f"{key}:refresh")  # as the recount does when it ends
+
+    monkeypatch.setattr(pagecache, "_start_refresh", start_refresh)
+    response = reader.get("/persons.json")
+    assert response.status_code == 200 and response.streaming
+    for _chunk in response.streaming_content:  # the test client closes it after the last
+        events.append("sent")
+    assert "list-counts:person" in events
+    recount = events.index("list-counts:person")
+    assert events[:recount] and set(events[:recount]) == {"sent"}, events
+    assert "sent" not in events[recount:], events
+
+
 def test_after_warming_no_request_reads_the_gazetteer(seeded, reader, monkeypatch):
     """Every published place is resolved once by the warming and kept in the cache: a
     search (or a map) in a fresh web process reads the places from there, never the file
