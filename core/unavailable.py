@@ -73,8 +73,10 @@ def unavailable_response(request) -> HttpResponse:
         # The catalogue, not the database: it answers while PostgreSQL is away.
         with translation.override(language):
             title, text, language = str(TITLE), str(TEXT), translation.get_language()
+        # The viewport: without it a phone lays the page out 980 px wide and shrinks it.
         page = (
             f'<!doctype html><html lang="{escape(language[:2])}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
             f"<p>{escape(text)}</p></body></html>"
         )

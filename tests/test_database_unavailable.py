@@ -63,6 +63,13 @@ def test_the_page_is_in_the_readers_language(closed_database):
     assert "Momentanément indisponible" in assert_unavailable(response, closed_database)
 
 
+def test_a_phone_lays_the_page_out_at_its_own_width(closed_database):
+    """The page named no viewport: a phone laid it out 980 px wide and shrank it to its
+    screen, as it does every page without one (the site's pages name it in base.html)."""
+    text = assert_unavailable(Client().get("/states/MNG/"), closed_database)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+
+
 @pytest.mark.parametrize("url", ["/api/v1/states/", "/api/v1/incidents/", "/api/v1/visits/"])
 def test_the_api_answers_503_with_its_error_body(closed_database, url):
     response = Client().get(url)

@@ -8,13 +8,17 @@ manage.py runs on first use); it is evaluated in the page through the browser's 
 protocol, so the site's Content-Security-Policy (script-src 'self') stays as it is.
 """
 
+import contextlib
+import socket
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
-from django.test import Client
+from django.db import connections
+from django.test import Client, override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -128,6 +132,12 @@ PAGES = [
     ("account-second-factor", "/account/otp/", roles.REVIEWERS),
     # The code page of a sign-in under way (ENROLLED), in the newsroom's layout.
     ("account-code", "/account/otp/verify/?next=/newsroom/", roles.REVIEWERS),
+    # A download while the reader's own still streams: refused (too_many_downloads.html).
+    ("too-many-downloads", "/incidents.csv", None),
+    # A bug in a view (500.html, through handler500), and the database out of reach (the
+    # 503 of core.unavailable): each made while the page opens (FAULTS).
+    ("server-error", "/search/?q=Ulan+Bator", None),
+    ("database-unreachable", "/states/MNG/", None),
 ]
 STATUS = {
     "not-found": 404,
@@ -142,6 +152,9 @@ STATUS = {
     "newsroom-forbidden": 403,
     "newsroom-report-taken-back": 404,
     "newsroom-alert-unsubscribe-refused": 400,
+    "too-many-downloads": 429,
+    "server-error": 500,
+    "database-unreachable": 503,
 }
 # Pages opened by a member with a second factor who has not given its code yet.
 ENROLLED = {"account-code", "code-refused"}
@@ -346,6 +359,82 @@ def password_reset_link(member=None) -> str:
     return f"{uid}/{default_token_generator.make_token(user)}"
 
 
+# The address the live server sees the browser's requests come from (it listens on
+# 127.0.0.1): what the per-client limits count it by (core.auth.client_key).
+BROWSER_ADDRESS = "127.0.0.1"
+# The account the lockout page's browser fails to sign in as, the failure that locks it.
+LOCKED_OUT = "the-locked-out-reporter"
+
+
+def failed_sign_ins(member=None) -> None:
+    """All but the last of the failed sign-ins that lock LOCKED_OUT out from the browser's
+    address (ICCWATCH_LOGIN_FAILURE_LIMIT, django-axes), each sent to the newsroom's form:
+    the browser's next wrong password locks it and opens the lockout page."""
+    staffer(LOCKED_OUT, roles.REPORTERS, password="the-right-password-after-all")
+    client = Client(REMOTE_ADDR=BROWSER_ADDRESS)
+    for attempt in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT - 1):
+        answer = client.post(
+            "/newsroom/sign-in/", {"username": LOCKED_OUT, "password": f"wrong-{attempt}"}
+        )
+        assert answer.status_code == 200, f"failed sign-in {attempt + 1}: {answer.status_code}"
+
+
+@contextlib.contextmanager
+def download_under_way():
+    """One download at once per client, and one of the browser's address streaming (not
+    read yet, so holding its slot): the browser's next download is refused, a 429."""
+    with override_settings(ICCWATCH_EXPORTS_PER_CLIENT=1):
+        held = Client(REMOTE_ADDR=BROWSER_ADDRESS).get("/visits.csv")
+        assert held.status_code == 200 and held.streaming, held.status_code
+        try:
+            yield
+        finally:
+            held.close()  # what the server does once the client is gone: the slot goes back
+
+
+def broken_search(query):
+    raise RuntimeError("a bug in the search")
+
+
+@contextlib.contextmanager
+def bug_in_the_search():
+    """The search failing on a bug, as tests/site/test_i18n.py makes it: Django's handler500
+    answers with the site's 500 page (core.unavailable.server_error, templates/500.html)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("front.search.search", broken_search)
+        yield
+
+
+@contextlib.contextmanager
+def database_out_of_reach():
+    """Every new connection to the database sent to a local port where nothing listens (a
+    socket bound there, not listening, refuses it), as tests/test_database_unavailable.py
+    closes it: the live server's next request cannot reach PostgreSQL and is answered 503
+    (core.unavailable). The settings are put back after."""
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        connection.close()
+        # The settings every thread's connection is made from, the live server's too.
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed.getsockname()[1]))
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(saved)
+
+
+# What goes wrong while a page opens (a context around its request), for the pages of a
+# refusal or a failure that no address alone brings about.
+FAULTS = {
+    "too-many-downloads": download_under_way,
+    "server-error": bug_in_the_search,
+    "database-unreachable": database_out_of_reach,
+}
+
+
 # What each {name} of an address is, made for the page: a function of the signed-in
 # member (None for an anonymous reader).
 SUBJECTS = {
@@ -372,6 +461,7 @@ PREPARED = {
     "newsroom-withdrawn-under-dashboard": correction_withdrawn_under,
     "newsroom-alerts": subscription_with_deliveries,
     "newsroom-alert-log": subscription_with_deliveries,
+    "sign-in-locked": failed_sign_ins,
 }
 
 
@@ -444,11 +534,20 @@ SIDEWAYS = """() => {
   return document.documentElement.scrollWidth - document.documentElement.clientWidth;
 }"""
 
+# Whether a phone lays the page out at its own width: without `<meta name="viewport"
+# content="width=device-width">` it lays it out 980 px wide and shrinks that to its
+# screen, the words too small to read until zoomed, then scrolled sideways. A desktop's
+# Chromium, which the tests drive, ignores the tag: SIDEWAYS alone cannot see it missing.
+DEVICE_WIDTH = r"""() => {
+  const tag = document.querySelector('meta[name="viewport"]');
+  return tag !== null && /(^|,)\s*width\s*=\s*device-width\s*(,|$)/.test(tag.content);
+}"""
+
 
 def check(page, name: str, path: str, language: str) -> None:
     """The page as loaded: no reference to a missing id; axe-core's WCAG A and AA rules at
-    each width of WIDTHS (the viewport narrowed in between); nothing scrolling sideways at
-    the narrowest (WCAG 1.4.10, reflow)."""
+    each width of WIDTHS (the viewport narrowed in between); laid out at a phone's width
+    by a phone, and nothing scrolling sideways at the narrowest (WCAG 1.4.10, reflow)."""
     page.wait_for_load_state("networkidle")
     assert page.evaluate(BROKEN_REFERENCES) == [], f"{path} ({language}) names missing ids"
     found = {}
@@ -463,6 +562,10 @@ def check(page, name: str, path: str, language: str) -> None:
         if violations
     ]
     assert not failed, "\n".join(failed)
+    assert page.evaluate(DEVICE_WIDTH), (
+        f"{path} ({language}) has no viewport of the device's width: a phone lays it out "
+        "980 px wide"
+    )
     sideways = page.evaluate(SIDEWAYS)
     if sideways:
         snap(page, f"sideways-{name}-{language}-{WIDTHS[-1]}")
@@ -475,7 +578,8 @@ def check(page, name: str, path: str, language: str) -> None:
 def test_every_page_type_passes_axe_core_wcag_aa(site, browse, name, path, group, language):
     page = browse(locale=language)
     path = localized(prepared(page, site, name, path, group), language)
-    response = page.goto(site + path)
+    with FAULTS.get(name, contextlib.nullcontext)():
+        response = page.goto(site + path)
     assert response.status == STATUS.get(name, 200), f"{path}: {response.status}"
     if name in MOVED:
         assert page.url.endswith(MOVED[name]), f"{path} went to {page.url}"
@@ -522,6 +626,17 @@ ACTIONS = [
         {"#id_token": "000000"},
         "form:has(#id_token) button[type=submit]",
         200,
+    ),
+    # The failed sign-in that reaches the lockout's limit (ICCWATCH_LOGIN_FAILURE_LIMIT for
+    # one username from one address, the others made by failed_sign_ins before the page
+    # opens): the lockout page (accounts/locked_out.html, django-axes' lockout template).
+    (
+        "sign-in-locked",
+        "/newsroom/sign-in/",
+        None,
+        {"#id_username": LOCKED_OUT, "#id_password": "still-not-the-password"},
+        "form:has(#id_password) button[type=submit]",
+        429,
     ),
 ]
 
