@@ -128,6 +128,7 @@ from visits.models import (
     Visit,
     VisitOutcome,
     VisitStatus,
+    decision_incoherences,
 )
 from visits.reports import (
     UNKNOWN_END,
@@ -1003,35 +1004,34 @@ def decision_coherence(
     reported_by: str,
 ) -> None:
     """Refuse a findings.csv row whose columns contradict its `kind` (data/DICTIONARY.md;
-    docs/DOMAIN.md, "ICC finding"), each with an error naming the row and why:
-
-    - a `no_failure` decision is a decision on a visit (it found no failure to comply on
-      it): it needs its `visit_id`;
-    - a `no_failure` decision refers nothing and informs no body (Nigeria, 5 September
-      2013: no referral): its `referred_to` is empty, else the API would report the
-      bodies informed while its explanation says it referred nothing;
-    - `reported_by` "state" (known only from the state's own report) is read only with a
-      `no_failure` decision, whose holding the explanation then attributes to that
-      report (core.reasons); an `art_87_7` finding or an `other` decision is told from
-      the Court's publication or independent reports, so it must be empty there.
+    docs/DOMAIN.md, "ICC finding"), each with an error naming the row and why. The rule is
+    every write path's (visits.models.decision_incoherences, the admin's too): a
+    `no_failure` decision needs its `visit_id` and has no `referred_to`; `reported_by`
+    goes only with a `no_failure` decision.
 
     `kind` None (not in the vocabulary, already refused) checks nothing."""
-    if kind == FindingKind.NO_FAILURE:
-        if not visit_id:
-            v.error(
-                row,
-                "visit_id",
-                "a no_failure decision is a decision on a visit (it found no failure to "
-                "comply on it): give its visit_id, or record the decision as kind `other`",
-            )
-        if bodies:
-            v.error(
-                row,
-                "referred_to",
-                f"{';'.join(bodies)!r} is given, but a no_failure decision referred nothing "
-                "and informed no body (its explanation says so): leave referred_to empty",
-            )
-    elif kind and reported_by:
+    fields = decision_incoherences(
+        kind,
+        on_visit=bool(visit_id),
+        asp="asp" in bodies,
+        unsc="unsc" in bodies,
+        reported_by=reported_by,
+    )
+    if "visit" in fields:
+        v.error(
+            row,
+            "visit_id",
+            "a no_failure decision is a decision on a visit (it found no failure to "
+            "comply on it): give its visit_id, or record the decision as kind `other`",
+        )
+    if "referred_to_asp" in fields or "referred_to_unsc" in fields:
+        v.error(
+            row,
+            "referred_to",
+            f"{';'.join(bodies)!r} is given, but a no_failure decision referred nothing "
+            "and informed no body (its explanation says so): leave referred_to empty",
+        )
+    if "reported_by" in fields:
         v.error(
             row,
             "reported_by",

@@ -18,7 +18,7 @@ from core.models import Source
 from states.models import State
 from tests.security.helpers import PASSWORD, account, admin_form_data
 from visits import review
-from visits.models import Report, ReportState, ReviewState, Visit
+from visits.models import Finding, Report, ReportState, ReviewState, Visit
 from warrants.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +369,173 @@ def test_a_reviewers_own_report_cannot_be_verified_through_the_admin(client, see
         review.verify(report, both)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+# --- ICC decisions (findings) --------------------------------------------------------------
+
+
+def new_finding_data(admin_client, **changes) -> dict:
+    """The admin's add form for an ICC decision, filled as a coherent `no_failure` decision
+    on Al-Bashir's visit to Nigeria (another date than the dataset's), then `changes`."""
+    visit = Visit.objects.get(slug="omar-al-bashir-nga-2013-07-14")
+    data = admin_form_data(admin_client.get(reverse("admin:visits_finding_add")))
+    data.update(
+        {
+            "state": str(visit.host_id),
+            "visit": str(visit.pk),
+            "decided": "2013-09-20",
+            "decided_precision": "day",
+            "kind": "no_failure",
+            "chamber": "PTC II",
+            "decision_reference": "Decision regarding Nigeria's cooperation",
+            "persons": [str(visit.person_id)],
+            "reported_by": "state",
+            "sources": [str(Source.objects.order_by("id").first().pk)],
+        }
+    )
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)  # a box left unticked, a choice left empty
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors", "french"),
+    [
+        (
+            {"visit": None},
+            {
+                "visit": "A decision of the kind “decision finding no failure to comply” is a "
+                "decision on a visit (it found no failure to comply on it): choose its visit, "
+                "or record the decision as the kind “other decision on cooperation (no Art. "
+                "87(7) finding)”."
+            },
+            {
+                "visit": "Une décision du type «\u00a0décision concluant à l’absence de "
+                "manquement\u00a0» porte sur une visite (elle n’a constaté aucun manquement "
+                "lors de celle-ci)\u00a0: choisissez sa visite, ou enregistrez la décision "
+                "sous le type «\u00a0autre décision sur la coopération (sans constat au titre "
+                "de l’art. 87-7)\u00a0»."
+            },
+        ),
+        *(
+            (
+                dict.fromkeys(boxes, "on"),
+                dict.fromkeys(
+                    boxes,
+                    "A decision of the kind “decision finding no failure to comply” referred "
+                    "nothing and informed no body (its explanation says so): untick this box.",
+                ),
+                dict.fromkeys(
+                    boxes,
+                    "Une décision du type «\u00a0décision concluant à l’absence de "
+                    "manquement\u00a0» n’a rien renvoyé ni informé aucun organe (son "
+                    "explication le dit)\u00a0: décochez cette case.",
+                ),
+            )
+            for boxes in (
+                ["referred_to_asp"],
+                ["referred_to_unsc"],
+                ["referred_to_asp", "referred_to_unsc"],
+            )
+        ),
+        *(
+            (
+                {"kind": kind, "reported_by": "state"},
+                {
+                    "reported_by": "Only a decision of the kind “decision finding no failure "
+                    "to comply” may be known from the state concerned's own report alone (the "
+                    "site then attributes its holding to that report); a decision of the kind "
+                    f"“{english}” is stated as the Court's, from its publication or "
+                    "independent reports."
+                },
+                {
+                    "reported_by": "Seule une décision du type «\u00a0décision concluant à "
+                    "l’absence de manquement\u00a0» peut n’être connue que par le propre "
+                    "rapport de l’État concerné (le site lui attribue alors sa conclusion)\u202f; "
+                    f"une décision du type «\u00a0{french}\u00a0» est présentée comme celle de "
+                    "la Cour, d’après sa publication ou des sources indépendantes."
+                },
+            )
+            for kind, english, french in (
+                (
+                    "art_87_7",
+                    "Art. 87(7) finding of non-compliance",
+                    "Constat de manquement (art. 87-7)",
+                ),
+                (
+                    "other",
+                    "other decision on cooperation (no Art. 87(7) finding)",
+                    "autre décision sur la coopération (sans constat au titre de l’art. 87-7)",
+                ),
+            )
+        ),
+    ],
+    ids=[
+        "no_failure-without-visit",
+        "no_failure-referred-asp",
+        "no_failure-referred-unsc",
+        "no_failure-referred-both",
+        "art_87_7-reported-by-state",
+        "other-reported-by-state",
+    ],
+)
+def test_a_decision_whose_fields_contradict_its_kind_is_refused_in_the_admin(
+    admin_client, changes, errors, french
+):
+    """Measured defect: the importer refused a findings.csv row whose columns contradict
+    its kind (visits.models.decision_incoherences), the admin saved such a decision: a
+    `no_failure` decision with no visit, or with a body it referred to, and `reported_by`
+    "state" on a decision the site states as the Court's. Each is refused beside its
+    field, in the reader's language, nothing saved."""
+    before = Finding.objects.count()
+    add = reverse("admin:visits_finding_add")
+    data = new_finding_data(admin_client, **changes)
+    response = admin_client.post(add, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        field: [message] for field, message in errors.items()
+    }
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = admin_client.post(add, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        field: [message] for field, message in french.items()
+    }
+    assert Finding.objects.count() == before
+
+
+def test_a_no_failure_decision_on_its_visit_is_saved_in_the_admin(admin_client):
+    """The coherent decision the refusals above start from: on a visit, referring nothing,
+    known from the state's report."""
+    response = admin_client.post(
+        reverse("admin:visits_finding_add"), new_finding_data(admin_client)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    finding = Finding.objects.get(decided=datetime.date(2013, 9, 20))
+    assert (finding.kind, finding.visit.slug, finding.reported_by) == (
+        "no_failure",
+        "omar-al-bashir-nga-2013-07-14",
+        "state",
+    )
+    assert not finding.referred_to_asp and not finding.referred_to_unsc
+    assert [p.slug for p in finding.persons.all()] == ["omar-al-bashir"]
+
+
+def test_an_edit_that_makes_a_decision_contradict_its_kind_changes_nothing(admin_client):
+    """An edit is checked as an addition: the dataset's Nigerian decision (no_failure,
+    known from Nigeria's report) marked referred to the Assembly is refused, the decision
+    as it was."""
+    finding = Finding.objects.get(slug="nga-2013-09-05")
+    path = reverse("admin:visits_finding_change", args=[finding.pk])
+    data = admin_form_data(admin_client.get(path))
+    response = admin_client.post(path, {**data, "referred_to_asp": "on", "notes": "Edited"})
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["referred_to_asp"]
+    finding.refresh_from_db()
+    assert not finding.referred_to_asp and finding.notes != "Edited"
 
 
 def test_visits_are_not_deleted_in_the_admin(admin_client):

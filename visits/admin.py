@@ -13,6 +13,10 @@ The sources (core.models.Source) are edited here too, with the visits that cite 
 source a public visit cites is the visit's evidence, read only (SourceAdmin): it changes
 through a correction of the visit, reviewed by a second person, never by an edit no one
 reviews; a source no public visit cites stays editable.
+
+An ICC decision (Finding) is refused where its fields contradict its kind, as the
+importer refuses such a findings.csv row: one rule for both
+(visits.models.decision_incoherences), each error beside the field concerned.
 """
 
 from django import forms
@@ -36,6 +40,7 @@ from visits.models import (
     Citation,
     EvaluationRequest,
     Finding,
+    FindingKind,
     HostControl,
     RangeEvaluationRequest,
     Report,
@@ -44,6 +49,7 @@ from visits.models import (
     VerdictChange,
     Visit,
     WithdrawalCitation,
+    decision_incoherences,
 )
 from visits.reports import validate_visit_fields
 
@@ -427,8 +433,74 @@ class VisitAdmin(admin.ModelAdmin):
         )
 
 
+class FindingAdminForm(forms.ModelForm):
+    """An ICC decision, refused where its fields contradict its kind as the importer
+    refuses a findings.csv row (visits.models.decision_incoherences, the one rule): each
+    error beside the field concerned, in the reader's language, nothing saved."""
+
+    class Meta:
+        model = Finding
+        # Every field the admin's default form had: the model's editable fields, in order.
+        fields = [
+            "state",
+            "visit",
+            "decided",
+            "decided_precision",
+            "kind",
+            "chamber",
+            "decision_reference",
+            "persons",
+            "referred_to_asp",
+            "referred_to_unsc",
+            "notes",
+            "sources",
+            "slug",
+            "reported_by",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind not in FindingKind.values:
+            return cleaned  # refused on its own
+        labels = {
+            "no_failure": FindingKind.NO_FAILURE.label,
+            "other": FindingKind.OTHER.label,
+            "kind": FindingKind(kind).label,
+        }
+        messages_of = {
+            "visit": _(
+                "A decision of the kind “%(no_failure)s” is a decision on a visit (it found "
+                "no failure to comply on it): choose its visit, or record the decision as "
+                "the kind “%(other)s”."
+            ),
+            "referred_to_asp": _(
+                "A decision of the kind “%(no_failure)s” referred nothing and informed no "
+                "body (its explanation says so): untick this box."
+            ),
+            "reported_by": _(
+                "Only a decision of the kind “%(no_failure)s” may be known from the state "
+                "concerned's own report alone (the site then attributes its holding to that "
+                "report); a decision of the kind “%(kind)s” is stated as the Court's, from "
+                "its publication or independent reports."
+            ),
+        }
+        messages_of["referred_to_unsc"] = messages_of["referred_to_asp"]
+        for field in decision_incoherences(
+            kind,
+            on_visit=cleaned.get("visit") is not None,
+            asp=bool(cleaned.get("referred_to_asp")),
+            unsc=bool(cleaned.get("referred_to_unsc")),
+            reported_by=cleaned.get("reported_by") or "",
+        ):
+            if field not in self.errors:
+                self.add_error(field, messages_of[field] % labels)
+        return cleaned
+
+
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
+    form = FindingAdminForm
     list_display = ["state", "kind", "visit", "decided", "referred_to_asp", "referred_to_unsc"]
     list_filter = ["kind", "referred_to_asp", "referred_to_unsc"]
     search_fields = ["state__name", "visit__slug", "decision_reference", "chamber"]

@@ -680,6 +680,42 @@ def decision_bodies(kind: str, asp: bool, unsc: bool) -> dict[str, bool]:
     }
 
 
+def decision_incoherences(
+    kind: str | None, *, on_visit: bool, asp: bool, unsc: bool, reported_by: str
+) -> list[str]:
+    """The fields of a Finding that contradict its `kind` (docs/DOMAIN.md, "ICC finding";
+    data/DICTIONARY.md, findings.csv), in this order, each at most once; empty when the
+    decision is coherent. The one rule of every write path of a finding: the importer's
+    check of findings.csv (dataset.importer.decision_coherence) and the admin's form
+    (visits.admin.FindingAdminForm), each saying why in its own words.
+
+    - "visit": a `no_failure` decision is a decision on a visit (it found no failure to
+      comply on it), yet `on_visit` is False;
+    - "referred_to_asp", "referred_to_unsc": a `no_failure` decision refers nothing and
+      informs no body (Nigeria, 5 September 2013: no referral), yet `asp` or `unsc` is
+      set: the API would report the body informed while its explanation says it referred
+      nothing;
+    - "reported_by": `reported_by` "state" (known only from the state's own report) is
+      read only with a `no_failure` decision, whose holding the explanation then
+      attributes to that report (core.reasons); an `art_87_7` finding or an `other`
+      decision is stated as the Court's, from its publication or independent reports.
+
+    `kind` None or unknown (refused on its own) contradicts nothing."""
+    if kind == FindingKind.NO_FAILURE:
+        return [
+            field
+            for field, contradicts in (
+                ("visit", not on_visit),
+                ("referred_to_asp", asp),
+                ("referred_to_unsc", unsc),
+            )
+            if contradicts
+        ]
+    if kind in FindingKind.values and reported_by:
+        return ["reported_by"]
+    return []
+
+
 def decision_body_conditions() -> dict[str, Q]:
     """`decision_bodies` as conditions on a Finding queryset's rows (column name -> Q), for
     the filters and annotations that must say the same."""
