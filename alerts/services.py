@@ -506,6 +506,24 @@ def unsubscribe_url(subscription: Subscription) -> str:
     return f"{newsroom_url(reverse('alerts:unsubscribe'))}?{query}"
 
 
+# The page an unsubscribe link's button leads to once the subscription is removed
+# (alerts.views.unsubscribed) is read from a notice of that removal, signed under a salt of
+# its own: the unsubscribe token no longer names a subscription by then, and the notice
+# removes nothing, nor names anything the link's own page did not.
+UNSUBSCRIBED_SALT = "alerts.unsubscribed"
+
+
+def removal_notice(subscription: Subscription) -> str:
+    """The signed notice that `subscription` (being) removed by its unsubscribe link stops
+    its alerts: its id and its address, signed with the site's secret (django.core.signing,
+    salted UNSUBSCRIBED_SALT, so that it is no unsubscribe or confirmation token, nor
+    either of them one). Read by alerts.subscriptions.read_removal_notice; it never
+    expires, as what it tells stays true (an id is never given again)."""
+    return signing.dumps(
+        {"subscription": subscription.pk, "email": subscription.email}, salt=UNSUBSCRIBED_SALT
+    )
+
+
 def unsubscribe_headers(url: str) -> dict[str, str]:
     """The headers of an alert mail whose link `url` removes its subscription: RFC 2369's
     List-Unsubscribe and RFC 8058's List-Unsubscribe-Post (one click: the mail client

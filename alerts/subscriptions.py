@@ -170,15 +170,17 @@ def ask_confirmation(subscription: Subscription, *, checked: bool = False) -> No
     subscription.save(update_fields=["confirmation_sent_at"])
 
 
-def read_confirmation(token: str) -> Subscription:
+def read_confirmation(token: str, *, any_age: bool = False) -> Subscription:
     """The subscription a confirmation link's `token` (alerts.services.confirmation_token)
     names, its address the one the link was mailed to; raises LinkRefused otherwise
-    ("invalid", "expired", "gone")."""
+    ("invalid", "expired", "gone"). `any_age`: a token older than CONFIRMATION_MAX_AGE is
+    read too, never "expired" (for the page telling that the address is confirmed, which
+    confirms nothing: alerts.views.confirmed)."""
     try:
         signed = signing.loads(
             token,
             salt=services.CONFIRMATION_SALT,
-            max_age=services.CONFIRMATION_MAX_AGE,
+            max_age=None if any_age else services.CONFIRMATION_MAX_AGE,
         )
     except signing.SignatureExpired:
         raise LinkRefused("expired") from None
@@ -226,16 +228,34 @@ def read_unsubscribe(token: str) -> Subscription:
     return subscription
 
 
-def unsubscribe(subscription: Subscription, *, one_click: bool = False) -> None:
+def unsubscribe(subscription: Subscription, *, one_click: bool = False) -> str:
     """Remove `subscription` at the request of the person its address belongs to (the link
     of an alert mail, RFC 8058's one click included: `one_click`): no alert goes to it,
     nor to its webhook, from then on, as when its owner removes it (alerts.views.delete).
+    Returns the signed notice of the removal (alerts.services.removal_notice), which the
+    page saying it reads (`read_removal_notice`).
 
     Its history (alerts.models.SubscriptionEvent) records the removal as made through the
     unsubscribe link mailed to the address (`by_link`), and whether by the mail client's
     one-click POST."""
+    # Signed before the removal, which leaves the instance without its id.
+    notice = services.removal_notice(subscription)
     with by_link(UNSUBSCRIBE_LINK, one_click=one_click):
         subscription.delete()
+    return notice
+
+
+def read_removal_notice(notice: str) -> str:
+    """The address whose subscription the removal `notice` (alerts.services.removal_notice)
+    tells of; raises LinkRefused("invalid") for a notice altered, cut, or signed with
+    another secret or salt (an unsubscribe or a confirmation token is none)."""
+    try:
+        signed = signing.loads(notice, salt=services.UNSUBSCRIBED_SALT)
+    except signing.BadSignature:
+        raise LinkRefused("invalid") from None
+    if not isinstance(signed, dict) or not isinstance(signed.get("email"), str):
+        raise LinkRefused("invalid")
+    return signed["email"]
 
 
 # The links mailed to a subscription's address, as the history's context names them.

@@ -3,22 +3,26 @@
 Reporters, reviewers and admins; each sees and changes only their own subscriptions
 (admins see every delivery in the log). Plain forms: no JavaScript needed. The page a
 subscription's confirmation link opens (`confirm`), and the one an alert mail's unsubscribe
-link opens (`unsubscribe`), are for whoever the address belongs to, signed in or not.
+link opens (`unsubscribe`), are for whoever the address belongs to, signed in or not, as
+are the pages their buttons lead to (`confirmed`, `unsubscribed`).
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts import services
 from alerts import subscriptions as alert_subscriptions
@@ -134,38 +138,93 @@ def resend(request, pk):
     return redirect("alerts:subscription", pk=sub.pk)
 
 
+def link_page(route: str, token: str) -> str:
+    """The address of the page `route` ("alerts:confirm") opened with `token` ("" for none):
+    "/newsroom/alerts/confirm/?token=…". A button's POST holds its token in its body, not
+    in its address: this is the GET the POST leads to (Post/Redirect/Get), and the one the
+    language switch of a POST's answer leads to (base.html's `language_next`), where the
+    POST's own address, without the token, would be refused as a link cut."""
+    return reverse(route) + (f"?{urlencode({'token': token})}" if token else "")
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """A 303 See Other to `url`: a POST's answer is read with a GET, never sent again on a
+    reload (Post/Redirect/Get)."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _confirmation_refused(request, refused, token: str, route: str):
+    """A confirmation link refused (alerts.subscriptions.LinkRefused) on the page `route`:
+    404 when its subscription is gone, 400 otherwise, the language switch leading to that
+    page opened with `token`, which refuses it alike."""
+    return render(
+        request,
+        "alerts/confirm.html",
+        {
+            "refused": refused.reason,
+            "days": services.CONFIRMATION_MAX_AGE.days,
+            "language_next": link_page(route, token),
+        },
+        status=404 if refused.reason == "gone" else 400,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request):
     """The page a confirmation link opens (/newsroom/alerts/confirm/?token=…), for anyone
     holding the link, signed in or not: it names the address and who asked, and its
     button (a POST, so that a mail scanner opening the link confirms nothing) confirms the
-    address (alerts.subscriptions.confirm). A link altered or cut is answered with 400, an
-    expired one (alerts.services.CONFIRMATION_MAX_AGE) with 400 and how to get another,
-    one whose subscription was removed or whose address changed with 404."""
+    address (alerts.subscriptions.confirm), then leads to `confirmed`, an address with the
+    token that a reload does not POST again and the language switch keeps. A link altered
+    or cut is answered with 400, an expired one (alerts.services.CONFIRMATION_MAX_AGE)
+    with 400 and how to get another, one whose subscription was removed or whose address
+    changed with 404; a POST so refused, whose address holds no token, has its language
+    switch lead to the link's own page, which refuses it alike (`link_page`)."""
     token = (
         request.POST.get("token", "") if request.method == "POST" else request.GET.get("token", "")
     )
     try:
         sub = alert_subscriptions.read_confirmation(token)
     except alert_subscriptions.LinkRefused as refused:
-        return render(
-            request,
-            "alerts/confirm.html",
-            {"refused": refused.reason, "days": services.CONFIRMATION_MAX_AGE.days},
-            status=404 if refused.reason == "gone" else 400,
-        )
-    # "ask" (the button), "confirmed" (by this POST), "already" (confirmed before).
+        return _confirmation_refused(request, refused, token, "alerts:confirm")
     if request.method == "POST":
         alert_subscriptions.confirm(sub)
-        state = "confirmed"
-    else:
-        state = "ask" if sub.awaiting_confirmation else "already"
+        return see_other(link_page("alerts:confirmed", token))
+    # "ask" (the button), "already" (confirmed before).
     return render(
         request,
         "alerts/confirm.html",
-        {"subscription": sub, "token": token, "owner": sub.owner.get_username(), "state": state},
+        {
+            "subscription": sub,
+            "token": token,
+            "owner": sub.owner.get_username(),
+            "state": "ask" if sub.awaiting_confirmation else "already",
+        },
     )
+
+
+@never_cache
+@require_safe
+def confirmed(request):
+    """The page a confirmation link's button leads to (/newsroom/alerts/confirm/done/?token=…,
+    the link's token): the address confirmed, its alerts sent from then on, in the
+    language the reader chooses, as often as it is reloaded. It confirms nothing and reads
+    the token at any age (alerts.subscriptions.read_confirmation), so that it still says
+    the address is confirmed once the link expired; an address awaiting confirmation
+    (this address opened with a token whose button was not pressed) goes to the link's
+    own page, which asks or says the link expired. Refused as `confirm` refuses a link:
+    400 for one altered or cut, 404 for a subscription removed or an address changed."""
+    token = request.GET.get("token", "")
+    try:
+        sub = alert_subscriptions.read_confirmation(token, any_age=True)
+    except alert_subscriptions.LinkRefused as refused:
+        return _confirmation_refused(request, refused, token, "alerts:confirmed")
+    if sub.awaiting_confirmation:
+        return redirect(link_page("alerts:confirm", token))
+    return render(request, "alerts/confirm.html", {"subscription": sub, "state": "confirmed"})
 
 
 @csrf_exempt
@@ -176,12 +235,16 @@ def unsubscribe(request):
     for whoever the address belongs to, signed in or not (a colleague's address has no
     account): it names the address and who subscribed it, and its button (a POST, so
     that a mail scanner opening the link removes nothing) removes the subscription
-    (alerts.subscriptions.unsubscribe). A POST to the link itself is RFC 8058's one-click
-    unsubscribe (the mail's List-Unsubscribe-Post header, its body
-    "List-Unsubscribe=One-Click"): no CSRF token, the signed token is the proof. The
-    subscription's history records the removal as made through the link, by one click
-    or the page's button. A link altered or cut is answered with 400, one whose
-    subscription was removed or whose address changed with 404."""
+    (alerts.subscriptions.unsubscribe), then leads to `unsubscribed`, which a reload does
+    not POST again and the language switch keeps. A POST to the link itself is RFC 8058's
+    one-click unsubscribe (the mail's List-Unsubscribe-Post header, its body
+    "List-Unsubscribe=One-Click"): no CSRF token, the signed token is the proof; it is
+    answered with the page saying the alerts stopped, its language switch leading to
+    `unsubscribed`. The subscription's history records the removal as made through the
+    link, by one click or the page's button. A link altered or cut is answered with 400,
+    one whose subscription was removed or whose address changed with 404; a POST so
+    refused has its language switch lead to the link's own page, which refuses it alike
+    (`link_page`)."""
     token = request.POST.get("token") or request.GET.get("token", "")
     try:
         sub = alert_subscriptions.read_unsubscribe(token)
@@ -189,17 +252,49 @@ def unsubscribe(request):
         return render(
             request,
             "alerts/unsubscribe.html",
-            {"refused": refused.reason},
+            {"refused": refused.reason, "language_next": link_page("alerts:unsubscribe", token)},
             status=404 if refused.reason == "gone" else 400,
         )
-    context = {"subscription": sub, "token": token, "owner": sub.owner.get_username()}
-    if request.method == "POST":
-        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        alert_subscriptions.unsubscribe(sub, one_click=one_click)
-        context["state"] = "removed"
-    else:
-        context["state"] = "ask"
-    return render(request, "alerts/unsubscribe.html", context)
+    if request.method == "GET":
+        return render(
+            request,
+            "alerts/unsubscribe.html",
+            {
+                "subscription": sub,
+                "token": token,
+                "owner": sub.owner.get_username(),
+                "state": "ask",
+            },
+        )
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    done = link_page(
+        "alerts:unsubscribed", alert_subscriptions.unsubscribe(sub, one_click=one_click)
+    )
+    if not one_click:
+        return see_other(done)
+    # A mail client's one-click POST is answered as it always was, with the page itself
+    # (RFC 8058 asks for no more): no redirect for a client to follow or not.
+    return render(
+        request,
+        "alerts/unsubscribe.html",
+        {"state": "removed", "email": sub.email, "language_next": done},
+    )
+
+
+@never_cache
+@require_safe
+def unsubscribed(request):
+    """The page an unsubscribe link's button leads to (/newsroom/alerts/unsubscribe/done/
+    ?token=…, the removal's signed notice: alerts.services.removal_notice): the alerts
+    stopped, and to which address, in the language the reader chooses, as often as it is
+    reloaded. The notice is no unsubscribe token and this page answers no POST: it removes
+    nothing, and tells only what the page whose button removed the subscription told. A
+    notice altered or cut is answered with 400, as a link so."""
+    try:
+        email = alert_subscriptions.read_removal_notice(request.GET.get("token", ""))
+    except alert_subscriptions.LinkRefused as refused:
+        return render(request, "alerts/unsubscribe.html", {"refused": refused.reason}, status=400)
+    return render(request, "alerts/unsubscribe.html", {"state": "removed", "email": email})
 
 
 @newsroom_member

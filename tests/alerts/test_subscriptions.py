@@ -251,8 +251,13 @@ def test_an_address_not_the_accounts_own_is_alerted_only_once_its_owner_confirme
         sub.refresh_from_db()
         assert sub.awaiting_confirmation
         done = anyone.post(reverse("alerts:confirm"), {"token": token})
-        assert done.status_code == 200
-        assert "Urgent alerts will be sent to legal@ngo.example." in said(done)
+        # Answered on a GET address holding the token: a reload sends nothing again.
+        assert done.status_code == 303
+        assert done["Location"].startswith(reverse("alerts:confirmed") + "?token=")
+        assert done["Cache-Control"].count("no-store")
+        shown = anyone.get(done["Location"])
+        assert shown.status_code == 200 and shown["Cache-Control"].count("no-store")
+        assert "Urgent alerts will be sent to legal@ngo.example." in said(shown)
         sub.refresh_from_db()
         assert not sub.awaiting_confirmation and sub.channels == ["email", "webhook"]
         again = anyone.get(reverse("alerts:confirm"), {"token": token})
@@ -295,7 +300,7 @@ def test_a_confirmation_link_expires_after_seven_days(rita, committed, monkeypat
     assert sub.awaiting_confirmation
     # A day before, it worked.
     monkeypatch.setattr(signing.time, "time", lambda: sent + 6 * 24 * 3600)
-    assert Client().post(reverse("alerts:confirm"), {"token": token}).status_code == 200
+    assert Client().post(reverse("alerts:confirm"), {"token": token}).status_code == 303
     sub.refresh_from_db()
     assert not sub.awaiting_confirmation
 
@@ -520,3 +525,216 @@ def test_the_accounts_own_alert_mails_carry_the_unsubscribe_link_too(
     scan()
     (alert,) = mails_to("rita@ngo.example")
     assert alert.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_link(alert)}>"
+
+
+# --- The language switch on the links' pages --------------------------------------------
+
+
+def switched(client, response, code: str):
+    """The page the language switch of `response`'s page leads to in `code` (its header's
+    link, followed through /language/<code>/ as a browser does, with `client`'s cookies)."""
+    switch = said(response).split('<nav class="languages"', 1)[1].split("</nav>", 1)[0]
+    link = re.search(rf'<a href="([^"]+)" lang="{code}"', switch).group(1)
+    return client.get(link, follow=True)
+
+
+def in_french(response) -> str:
+    page = said(response)
+    assert '<html lang="fr">' in page
+    assert response["Cache-Control"].count("no-store")
+    return page
+
+
+def test_after_confirming_the_language_switch_shows_the_address_confirmed_in_french(rita):
+    """Measured defect: the page the confirmation button answered with had an address
+    without the link's token, and its language switch led to a 400 "Confirmation link not
+    valid" page."""
+    sub = Subscription.objects.create(owner=rita, email=VICTIM)
+    token = services.confirmation_token(sub)
+    reader = Client(enforce_csrf_checks=True)
+    asked = reader.get(reverse("alerts:confirm"), {"token": token})
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', said(asked)).group(1)
+    done = reader.post(
+        reverse("alerts:confirm"), {"token": token, "csrfmiddlewaretoken": csrf}, follow=True
+    )
+    assert done.status_code == 200
+    assert "Urgent alerts will be sent to victim@example.net." in said(done)
+    sub.refresh_from_db()
+    assert not sub.awaiting_confirmation
+
+    french = switched(reader, done, "fr")
+    assert french.status_code == 200
+    page = in_french(french)
+    assert "<h1>Alertes confirmées</h1>" in page
+    assert "Les alertes urgentes seront envoyées à victim@example.net." in page
+    # And back: the same page in English.
+    english = switched(reader, french, "en")
+    assert english.status_code == 200
+    assert "Urgent alerts will be sent to victim@example.net." in said(english)
+
+
+def test_after_unsubscribing_the_language_switch_shows_the_alerts_stopped_in_french(rita):
+    """Measured defect: the page the unsubscribe button answered with had an address
+    without the link's token, and its language switch led to a 400 "Unsubscribe link not
+    valid" page; with the token, the subscription removed, it would have said 404."""
+    sub = Subscription.objects.create(
+        owner=rita, email="legal@ngo.example", confirmed_email="legal@ngo.example"
+    )
+    link = services.unsubscribe_url(sub)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    reader = Client(enforce_csrf_checks=True)
+    assert reader.get(link).status_code == 200
+    done = reader.post(reverse("alerts:unsubscribe"), {"token": token}, follow=True)
+    assert done.status_code == 200
+    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    assert not Subscription.objects.filter(pk=sub.pk).exists()
+
+    french = switched(reader, done, "fr")
+    assert french.status_code == 200
+    page = in_french(french)
+    assert "<h1>Alertes arrêtées</h1>" in page
+    assert "Plus aucune alerte ne sera envoyée à legal@ngo.example." in page
+    # It names the address only (not who subscribed it), and has no button.
+    assert "rita" not in page and 'method="post"' not in page
+    english = switched(reader, french, "en")
+    assert english.status_code == 200
+    assert "No more alerts will be sent to legal@ngo.example." in said(english)
+
+
+@pytest.mark.parametrize(
+    ("route", "words"),
+    [
+        (
+            "alerts:confirm",
+            "rita, dans la rédaction d’iccwatch, a demandé que les alertes urgentes soient "
+            "envoyées à legal@ngo.example",
+        ),
+        (
+            "alerts:unsubscribe",
+            "rita, dans la rédaction d’iccwatch, a abonné legal@ngo.example aux alertes",
+        ),
+    ],
+)
+def test_the_language_switch_of_a_links_page_opens_it_in_french(rita, route, words):
+    """The page a link opens, its button not pressed: its address holds the token, which
+    the switch keeps (it did before the pages the buttons lead to had addresses of their
+    own; kept beside their tests, so that it stays so)."""
+    sub = Subscription.objects.create(owner=rita, email="legal@ngo.example")
+    if route == "alerts:unsubscribe":
+        Subscription.objects.filter(pk=sub.pk).update(confirmed_email="legal@ngo.example")
+        token = services.unsubscribe_token(sub)
+    else:
+        token = services.confirmation_token(sub)
+    reader = Client()
+    asked = reader.get(reverse(route), {"token": token})
+    assert asked.status_code == 200
+    french = switched(reader, asked, "fr")
+    assert french.status_code == 200
+    assert " ".join(words.split()) in " ".join(in_french(french).split())
+    sub.refresh_from_db()
+    assert sub.awaiting_confirmation == (route == "alerts:confirm")
+
+
+def test_the_one_click_answers_language_switch_shows_the_alerts_stopped_in_french(rita):
+    """RFC 8058's POST is answered as before, with the page itself; its language switch
+    leads to the page saying the alerts stopped, not to the link's (gone: 404)."""
+    sub = Subscription.objects.create(
+        owner=rita, email="legal@ngo.example", confirmed_email="legal@ngo.example"
+    )
+    client = Client(enforce_csrf_checks=True)
+    done = client.post(services.unsubscribe_url(sub), {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    french = switched(client, done, "fr")
+    assert french.status_code == 200
+    assert "Plus aucune alerte ne sera envoyée à legal@ngo.example." in in_french(french)
+
+
+def test_a_refused_posts_language_switch_gives_the_same_refusal_in_french(rita, monkeypatch):
+    """A button's POST refused (a link expired, or for an address changed since) has an
+    address without the token: its switch leads to the link's own page, which refuses it
+    alike, not to a page refusing a link cut."""
+    sub = Subscription.objects.create(owner=rita, email=VICTIM)
+    confirmation = services.confirmation_token(sub)
+    unsubscribe = services.unsubscribe_token(sub)
+    sent = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: sent + 8 * 24 * 3600)
+    reader = Client()
+    expired = reader.post(reverse("alerts:confirm"), {"token": confirmation})
+    assert expired.status_code == 400
+    french = switched(reader, expired, "fr")
+    assert french.status_code == 400
+    assert "Ce lien de confirmation a expiré" in in_french(french)
+
+    Subscription.objects.filter(pk=sub.pk).update(email="other@example.net")
+    gone = reader.post(reverse("alerts:unsubscribe"), {"token": unsubscribe})
+    assert gone.status_code == 404
+    french = switched(reader, gone, "fr")
+    assert french.status_code == 404
+    assert "Cet abonnement a été supprimé, ou son adresse a changé" in in_french(french)
+    assert Subscription.objects.filter(pk=sub.pk).exists()
+
+
+def test_the_page_after_unsubscribing_removes_nothing_and_tells_only_the_removal(rita):
+    """The page the button leads to reads a signed notice of the removal, under its own
+    salt: no unsubscribe token serves there, the notice serves as none, and the page
+    answers no POST; a reload shows it again, sending nothing."""
+    sub = Subscription.objects.create(
+        owner=rita, email="legal@ngo.example", confirmed_email="legal@ngo.example"
+    )
+    kept = Subscription.objects.create(
+        owner=rita, email="desk@ngo.example", confirmed_email="desk@ngo.example"
+    )
+    reader = Client()
+    done = reader.post(reverse("alerts:unsubscribe"), {"token": services.unsubscribe_token(sub)})
+    assert done.status_code == 303
+    assert done["Cache-Control"].count("no-store")
+    address = done["Location"]
+    assert urlsplit(address).path == reverse("alerts:unsubscribed")
+    notice = parse_qs(urlsplit(address).query)["token"][0]
+    for _reload in range(2):
+        again = reader.get(address)
+        assert again.status_code == 200 and again["Cache-Control"].count("no-store")
+        assert "No more alerts will be sent to legal@ngo.example." in said(again)
+    assert reader.post(address).status_code == 405
+    # The notice is no unsubscribe token, nor an unsubscribe token a notice.
+    assert reader.post(reverse("alerts:unsubscribe"), {"token": notice}).status_code == 400
+    live = services.unsubscribe_token(kept)
+    refused = reader.get(reverse("alerts:unsubscribed"), {"token": live})
+    assert refused.status_code == 400
+    assert "This unsubscribe link is not complete or was altered" in said(refused)
+    assert reader.get(reverse("alerts:unsubscribed"), {"token": notice[:-2]}).status_code == 400
+    assert Subscription.objects.filter(pk=kept.pk).exists()
+    # The access log writes it [redacted], as the link's token.
+    line = f"GET {address} HTTP/1.1"
+    assert notice not in accesslog.redact(line) and "token=[redacted]" in accesslog.redact(line)
+
+
+def test_the_page_after_confirming_says_so_once_the_link_expired_and_confirms_nothing(
+    rita, monkeypatch
+):
+    """The page the button leads to confirms nothing: opened for an address awaiting
+    confirmation, it leads to the link's page and its button. Once the address is
+    confirmed it says so at any age of the link, which itself expires after 7 days."""
+    sub = Subscription.objects.create(owner=rita, email=VICTIM)
+    token = services.confirmation_token(sub)
+    reader = Client()
+    early = reader.get(reverse("alerts:confirmed"), {"token": token})
+    assert early.status_code == 302
+    assert early["Location"] == f"{reverse('alerts:confirm')}?token={token.replace(':', '%3A')}"
+    sub.refresh_from_db()
+    assert sub.awaiting_confirmation
+    done = reader.post(reverse("alerts:confirm"), {"token": token})
+    assert done.status_code == 303
+    sent = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: sent + 30 * 24 * 3600)
+    later = reader.get(done["Location"])
+    assert later.status_code == 200
+    assert "Urgent alerts will be sent to victim@example.net." in said(later)
+    assert reader.get(reverse("alerts:confirm"), {"token": token}).status_code == 400
+    assert reader.post(done["Location"]).status_code == 405
+    # Removed since: gone, as the link's own page says.
+    sub.delete()
+    gone = reader.get(done["Location"])
+    assert gone.status_code == 404
+    assert "This subscription was removed, or its address changed" in said(gone)

@@ -124,10 +124,14 @@ def test_every_staff_page_is_never_cached(everything, client):
     assert answered["alerts:subscriptions"] == 200
     assert answered["alerts:deliveries"] == 200
     assert answered["newsroom:password-reset-confirm"] == 302  # to the page without its token
-    # A subscription's confirmation page without its link's token: refused, never cached.
+    # A subscription's confirmation page without its link's token: refused, never cached;
+    # so is the page its button leads to.
     assert answered.pop("alerts:confirm") == 400
-    # An unsubscribe link without its token: refused, never cached, the same.
+    assert answered.pop("alerts:confirmed") == 400
+    # An unsubscribe link without its token: refused, never cached, the same; so is the
+    # page its button leads to without the removal's notice.
     assert answered.pop("alerts:unsubscribe") == 400
+    assert answered.pop("alerts:unsubscribed") == 400
     assert set(answered.values()) <= {200, 302, 405}, answered
 
 

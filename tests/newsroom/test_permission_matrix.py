@@ -56,11 +56,14 @@ TABLE = {
     ("record-history", "get"): ["sign-in", 403, "in", "in", "in", "in", "in"],
 }
 # Pages of the newsroom every visitor may open: signing in, resetting a password, and
-# confirming an address subscribed to alerts, or unsubscribing it (its link is mailed to
-# that address, whose owner may have no account: the signed token is what it needs).
+# confirming an address subscribed to alerts, or unsubscribing it, and the pages their
+# buttons lead to (its link is mailed to that address, whose owner may have no account:
+# the signed token is what it needs).
 OPEN_TO_ALL = {
     "alerts:confirm",
+    "alerts:confirmed",
     "alerts:unsubscribe",
+    "alerts:unsubscribed",
     "newsroom:sign-in",
     "newsroom:sign-out",
     "newsroom:password-reset",
