@@ -129,6 +129,7 @@ from visits.models import (
     VisitOutcome,
     VisitStatus,
     decision_incoherences,
+    decision_visit_incoherences,
 )
 from visits.reports import (
     UNKNOWN_END,
@@ -1042,6 +1043,36 @@ def decision_coherence(
         )
 
 
+def decision_visit_coherence(
+    v: _Validator, row: Row, state: str | None, visit: dict, named: list[str]
+) -> None:
+    """Refuse a findings.csv row on a visit of visits.csv (`visit`, its parsed row) that
+    contradicts that visit (data/DICTIONARY.md, `state_iso3` and `persons`), each with an
+    error naming both rows. The rule is every write path's
+    (visits.models.decision_visit_incoherences, the admin's too): the decision's
+    `state_iso3` is the visit's host, and the persons it names (`named`, their slugs; none:
+    not checked) include the visit's person.
+
+    `state`, the visit's host or its person None (refused on its own) checks nothing of it."""
+    traveller = visit["person"]["slug"] if visit["person"] else None
+    fields = decision_visit_incoherences(
+        state, host=visit["host"], traveller=traveller, persons=named
+    )
+    if "visit" in fields:
+        v.error(
+            row,
+            "visit_id",
+            f"{visit['slug']}'s host is {visit['host']} ({visit['row'].where}), not {state}",
+        )
+    if "persons" in fields:
+        v.error(
+            row,
+            "persons",
+            f"{visit['slug']}'s person is {traveller} ({visit['row'].where}), "
+            f"not {' or '.join(named)}",
+        )
+
+
 def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
     """Parse and check every row; returns (parsed rows, errors, warnings).
 
@@ -1473,26 +1504,12 @@ def validate(directory: Path) -> tuple[Parsed, list[str], list[str]]:
                 "so visits.csv no longer lists it: empty this visit_id to keep the decision "
                 "without its visit, or remove this row if the decision goes with the visit",
             )
-        elif visit_id and visit_id not in visits:
-            if visits_read:  # else not this row's problem: visits.csv could not be read
-                v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
-        elif visit_id and state and visits[visit_id]["host"] not in (None, state):
-            v.error(
-                row,
-                "visit_id",
-                f"{visit_id}'s host is {visits[visit_id]['host']} "
-                f"({visits[visit_id]['row'].where}), not {state}",
-            )
-        if visit_id in visits and (named := [p["slug"] for p in found if p]):
-            # The decision on a visit concerns the arrest of the person who made it.
-            traveller = visits[visit_id]["person"]
-            if traveller and traveller["slug"] not in named:
-                v.error(
-                    row,
-                    "persons",
-                    f"{visit_id}'s person is {traveller['slug']} "
-                    f"({visits[visit_id]['row'].where}), not {' or '.join(named)}",
-                )
+        elif visit_id and visit_id not in visits and visits_read:
+            # Only once visits.csv was read: unread, a missing visit is not this row's problem.
+            v.error(row, "visit_id", f"{visit_id!r} is not a visit of visits.csv")
+        if visit_id in visits:
+            named = [p["slug"] for p in found if p]  # the unknown ones already refused
+            decision_visit_coherence(v, row, state, visits[visit_id], named)
         kind = v.choice(row, "kind", VOCABULARIES["findings.csv", "kind"])
         reported_by = row.values["reported_by"]
         if reported_by not in ("", *VOCABULARIES["findings.csv", "reported_by"]):

@@ -538,6 +538,123 @@ def test_an_edit_that_makes_a_decision_contradict_its_kind_changes_nothing(admin
     assert not finding.referred_to_asp and finding.notes != "Edited"
 
 
+def person_pk(slug: str) -> str:
+    return str(Person.objects.get(slug=slug).pk)
+
+
+def state_pk(iso3: str) -> str:
+    return str(State.objects.get(iso3=iso3).pk)
+
+
+HOSTED_ELSEWHERE = (
+    "This visit was hosted by Nigeria, not by Mongolia: a decision on a visit rules on what "
+    "the state that hosted it did. Choose a visit hosted by Mongolia, or correct the state."
+)
+HOSTED_ELSEWHERE_FR = (
+    "Cette visite a été accueillie par le Nigeria, et non par la Mongolie\u00a0: une "
+    "décision sur une visite se prononce sur ce qu’a fait l’État qui l’a accueillie. "
+    "Choisissez une visite accueillie par la Mongolie, ou corrigez l’État."
+)
+TRAVELLER_NOT_NAMED = (
+    "This visit was made by Omar Hassan Ahmad Al Bashir, whom this decision does not name: "
+    "a decision on a visit concerns the arrest of the person who made it. Add Omar Hassan "
+    "Ahmad Al Bashir to the persons, or choose a visit by a person it names."
+)
+TRAVELLER_NOT_NAMED_FR = (
+    "Cette visite a été faite par Omar Hassan Ahmad Al Bashir, que cette décision ne nomme "
+    "pas\u00a0: une décision sur une visite concerne l’arrestation de la personne qui l’a "
+    "faite. Ajoutez Omar Hassan Ahmad Al Bashir aux personnes, ou choisissez une visite "
+    "d’une personne qu’elle nomme."
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors", "french"),
+    [
+        (
+            {"state": "MNG"},
+            {"visit": HOSTED_ELSEWHERE},
+            {"visit": HOSTED_ELSEWHERE_FR},
+        ),
+        (
+            {"persons": ["vladimir-putin"]},
+            {"persons": TRAVELLER_NOT_NAMED},
+            {"persons": TRAVELLER_NOT_NAMED_FR},
+        ),
+        (
+            {"state": "MNG", "persons": ["vladimir-putin", "ahmad-harun"]},
+            {"visit": HOSTED_ELSEWHERE, "persons": TRAVELLER_NOT_NAMED},
+            {"visit": HOSTED_ELSEWHERE_FR, "persons": TRAVELLER_NOT_NAMED_FR},
+        ),
+    ],
+    ids=["hosted-by-another-state", "traveller-not-named", "both"],
+)
+def test_a_decision_that_contradicts_its_visit_is_refused_in_the_admin(
+    admin_client, changes, errors, french
+):
+    """Measured defect: the importer refused a findings.csv row whose state did not host
+    its visit, or whose persons left out the visit's person
+    (visits.models.decision_visit_incoherences), the admin saved such a decision: a
+    decision on Mongolia about Al-Bashir's visit to Nigeria, or one on his visit naming
+    only Putin. Each is refused beside its field, in the reader's language, nothing saved."""
+    before = Finding.objects.count()
+    add = reverse("admin:visits_finding_add")
+    data = new_finding_data(admin_client)
+    if "state" in changes:
+        data["state"] = state_pk(changes["state"])
+    if "persons" in changes:
+        data["persons"] = [person_pk(slug) for slug in changes["persons"]]
+    response = admin_client.post(add, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        field: [message] for field, message in errors.items()
+    }
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = admin_client.post(add, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        field: [message] for field, message in french.items()
+    }
+    assert Finding.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "persons",
+    [["ahmad-harun", "omar-al-bashir"], []],
+    ids=["traveller-and-another", "nobody-named"],
+)
+def test_a_decision_on_a_visit_its_state_hosted_naming_its_traveller_is_saved_in_the_admin(
+    admin_client, persons
+):
+    """The coherent decision beside the refusals above: a decision may name others besides
+    the visit's person, and one that names nobody is not checked (as the importer)."""
+    data = new_finding_data(admin_client, persons=[person_pk(slug) for slug in persons])
+    response = admin_client.post(reverse("admin:visits_finding_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    finding = Finding.objects.get(decided=datetime.date(2013, 9, 20))
+    assert (finding.state.iso3, finding.visit.slug) == ("NGA", "omar-al-bashir-nga-2013-07-14")
+    assert sorted(p.slug for p in finding.persons.all()) == persons
+
+
+def test_an_edit_that_leaves_out_a_decisions_traveller_changes_nothing(admin_client):
+    """An edit is checked as an addition, the persons (many-to-many, saved after the
+    decision's row) included: the dataset's Mongolian finding made to name only Maria
+    Lvova-Belova, or moved to South Africa, is refused, the decision as it was."""
+    finding = Finding.objects.get(slug="mng-2024-10-24")
+    path = reverse("admin:visits_finding_change", args=[finding.pk])
+    data = admin_form_data(admin_client.get(path))
+    for change, field in (
+        ({"persons": [person_pk("maria-lvova-belova")]}, "persons"),
+        ({"state": state_pk("ZAF")}, "visit"),
+    ):
+        response = admin_client.post(path, {**data, **change, "notes": "Edited"})
+        assert response.status_code == 200
+        assert list(response.context["adminform"].form.errors) == [field]
+    finding.refresh_from_db()
+    assert finding.state.iso3 == "MNG" and finding.notes != "Edited"
+    assert [p.slug for p in finding.persons.all()] == ["vladimir-putin"]
+
+
 def test_visits_are_not_deleted_in_the_admin(admin_client):
     visit = Visit.objects.get(slug="vladimir-putin-mng-2024-09-02")
     response = admin_client.post(

@@ -14,9 +14,10 @@ source a public visit cites is the visit's evidence, read only (SourceAdmin): it
 through a correction of the visit, reviewed by a second person, never by an edit no one
 reviews; a source no public visit cites stays editable.
 
-An ICC decision (Finding) is refused where its fields contradict its kind, as the
-importer refuses such a findings.csv row: one rule for both
-(visits.models.decision_incoherences), each error beside the field concerned.
+An ICC decision (Finding) is refused where its fields contradict its kind or its visit
+(a visit another state hosted, persons named without the visit's), as the importer
+refuses such a findings.csv row: one rule for both (visits.models.decision_incoherences,
+decision_visit_incoherences), each error beside the field concerned.
 """
 
 from django import forms
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from core.addresses import address_refusal
 from core.models import DatePrecision, Source
-from core.names import format_date
+from core.names import country_name, format_date, with_article
 from core.text import PlainTextForm
 from visits import review
 from visits.models import (
@@ -50,6 +51,7 @@ from visits.models import (
     Visit,
     WithdrawalCitation,
     decision_incoherences,
+    decision_visit_incoherences,
 )
 from visits.reports import validate_visit_fields
 
@@ -434,9 +436,10 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 class FindingAdminForm(forms.ModelForm):
-    """An ICC decision, refused where its fields contradict its kind as the importer
-    refuses a findings.csv row (visits.models.decision_incoherences, the one rule): each
-    error beside the field concerned, in the reader's language, nothing saved."""
+    """An ICC decision, refused where its fields contradict its kind or its visit as the
+    importer refuses a findings.csv row (visits.models.decision_incoherences and
+    decision_visit_incoherences, the one rule): each error beside the field concerned, in
+    the reader's language, nothing saved."""
 
     class Meta:
         model = Finding
@@ -495,7 +498,45 @@ class FindingAdminForm(forms.ModelForm):
         ):
             if field not in self.errors:
                 self.add_error(field, messages_of[field] % labels)
+        self.check_visit(cleaned)
         return cleaned
+
+    def check_visit(self, cleaned: dict) -> None:
+        """Refuse a decision that contradicts its visit as the importer refuses such a
+        findings.csv row (visits.models.decision_visit_incoherences): the visit hosted by
+        another state than the decision's, or the persons it names without the visit's
+        person. `persons` is many-to-many, hence read here, from the cleaned data, before
+        anything is saved."""
+        state, visit = cleaned.get("state"), cleaned.get("visit")
+        if state is None or visit is None:
+            return  # a decision with no visit, or a choice refused on its own
+        persons = cleaned.get("persons")
+        fields = decision_visit_incoherences(
+            state.iso3,
+            host=visit.host.iso3,
+            traveller=visit.person.slug,
+            persons=[person.slug for person in persons] if persons is not None else [],
+        )
+        names = {
+            "host": with_article(country_name(visit.host.iso3, visit.host.name)),
+            "state": with_article(country_name(state.iso3, state.name)),
+            "traveller": visit.person.name,
+        }
+        messages_of = {
+            "visit": _(
+                "This visit was hosted by %(host)s, not by %(state)s: a decision on a visit "
+                "rules on what the state that hosted it did. Choose a visit hosted by "
+                "%(state)s, or correct the state."
+            ),
+            "persons": _(
+                "This visit was made by %(traveller)s, whom this decision does not name: a "
+                "decision on a visit concerns the arrest of the person who made it. Add "
+                "%(traveller)s to the persons, or choose a visit by a person it names."
+            ),
+        }
+        for field in fields:
+            if field not in self.errors:
+                self.add_error(field, messages_of[field] % names)
 
 
 @admin.register(Finding)

@@ -716,6 +716,38 @@ def decision_incoherences(
     return []
 
 
+def decision_visit_incoherences(
+    state: str | None, *, host: str | None, traveller: str | None, persons: list[str]
+) -> list[str]:
+    """The fields of a Finding that contradict the visit it is on (data/DICTIONARY.md,
+    findings.csv `state_iso3` and `persons`), in this order, each at most once; empty when
+    the decision is coherent with its visit. The one rule of every write path of a
+    finding, beside decision_incoherences: the importer's check of findings.csv
+    (dataset.importer.decision_visit_coherence) and the admin's form
+    (visits.admin.FindingAdminForm), each saying why in its own words.
+
+    - "visit": the visit was hosted by `host`, not by the decision's `state`: a decision
+      on a visit rules on what its host did (an Art. 87(7) finding is about the host's
+      failure to arrest), so that a finding on Mongolia cannot be about a visit to South
+      Africa;
+    - "persons": the decision names `persons`, none of them the visit's `traveller`: a
+      decision on a visit concerns the arrest of the person who made it. It may name others
+      besides; one that names nobody is not checked.
+
+    `state` and `host` identify states, `traveller` and `persons` persons, each kind the
+    same way (the importer's ISO3 codes and slugs, as the admin's). A decision with no
+    visit passes `host` and `traveller` None; any of `state`, `host`, `traveller` None (not
+    known: refused on its own) contradicts nothing."""
+    return [
+        field
+        for field, contradicts in (
+            ("visit", None not in (state, host) and host != state),
+            ("persons", traveller is not None and bool(persons) and traveller not in persons),
+        )
+        if contradicts
+    ]
+
+
 def decision_body_conditions() -> dict[str, Q]:
     """`decision_bodies` as conditions on a Finding queryset's rows (column name -> Q), for
     the filters and annotations that must say the same."""

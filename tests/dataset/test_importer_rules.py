@@ -926,6 +926,26 @@ def test_a_decision_whose_columns_contradict_its_kind_is_refused_and_nothing_imp
     assert not DatasetImport.objects.exists()
 
 
+def test_a_decision_that_contradicts_its_visit_is_refused_naming_both_rows(tmp_path):
+    """The decision's state is its visit's host, and the persons it names include the
+    visit's person (visits.models.decision_visit_incoherences, the admin's rule too): a
+    finding on Belgium about Putin's visit to Mongolia naming only Bemba is refused, each
+    column with its own error, nothing imported."""
+    wrong = {**MONGOLIA_FINDING, "state_iso3": "BEL", "persons": "jean-pierre-bemba-gombo"}
+    path = folder(tmp_path, findings=[wrong])
+    visit = f"visits.csv:{line_of(path, 'visits.csv', MONGOLIA_FINDING['visit_id'])}"
+    assert errors_of(path) == [
+        f"findings.csv:2: visit_id: vladimir-putin-mng-2024-09-02's host is MNG ({visit}), not BEL",
+        f"findings.csv:2: persons: vladimir-putin-mng-2024-09-02's person is vladimir-putin "
+        f"({visit}), not jean-pierre-bemba-gombo",
+    ]
+    assert not Finding.objects.exists() and not Visit.objects.exists()
+    # Naming others besides the visit's person, or nobody, is no contradiction.
+    for persons in ("jean-pierre-bemba-gombo;vladimir-putin", ""):
+        named = {**MONGOLIA_FINDING, "persons": persons}
+        assert validate(folder(tmp_path, f"named-{len(persons)}", findings=[named]))[1] == []
+
+
 def test_a_no_failure_decision_on_its_visit_referring_nothing_is_imported(tmp_path):
     cleared = {**MONGOLIA_FINDING, "kind": "no_failure", "reported_by": "state"}
     other = {**MONGOLIA_FINDING, "id": "mng-2024-10-24-other", "kind": "other"}
