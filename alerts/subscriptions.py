@@ -174,8 +174,9 @@ def read_confirmation(token: str, *, any_age: bool = False) -> Subscription:
     """The subscription a confirmation link's `token` (alerts.services.confirmation_token)
     names, its address the one the link was mailed to; raises LinkRefused otherwise
     ("invalid", "expired", "gone"). `any_age`: a token older than CONFIRMATION_MAX_AGE is
-    read too, never "expired" (for the page telling that the address is confirmed, which
-    confirms nothing: alerts.views.confirmed)."""
+    read too, never "expired" (for the pages telling that the address is confirmed, which
+    confirm nothing: alerts.views.confirmed, and alerts.views.confirm for an address
+    confirmed already)."""
     try:
         signed = signing.loads(
             token,

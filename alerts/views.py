@@ -179,15 +179,21 @@ def confirm(request):
     button (a POST, so that a mail scanner opening the link confirms nothing) confirms the
     address (alerts.subscriptions.confirm), then leads to `confirmed`, an address with the
     token that a reload does not POST again and the language switch keeps. A link altered
-    or cut is answered with 400, an expired one (alerts.services.CONFIRMATION_MAX_AGE)
-    with 400 and how to get another, one whose subscription was removed or whose address
-    changed with 404; a POST so refused, whose address holds no token, has its language
-    switch lead to the link's own page, which refuses it alike (`link_page`)."""
+    or cut is answered with 400, one whose subscription was removed or whose address
+    changed with 404; an expired one (alerts.services.CONFIRMATION_MAX_AGE) with 400 and
+    how to get another while its address awaits confirmation, and, once the address is
+    confirmed, with the page saying so at any age, as `confirmed` says it (the link then
+    confirms nothing: its age harms nobody); a POST so refused, whose address holds no
+    token, has its language switch lead to the link's own page, which refuses it alike
+    (`link_page`)."""
     token = (
         request.POST.get("token", "") if request.method == "POST" else request.GET.get("token", "")
     )
     try:
-        sub = alert_subscriptions.read_confirmation(token)
+        sub = alert_subscriptions.read_confirmation(token, any_age=True)
+        if sub.awaiting_confirmation:
+            # Only a link that still confirms something expires.
+            sub = alert_subscriptions.read_confirmation(token)
     except alert_subscriptions.LinkRefused as refused:
         return _confirmation_refused(request, refused, token, "alerts:confirm")
     if request.method == "POST":

@@ -25,9 +25,8 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import translation
-from django.utils.html import escape
-from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from core.tabular import error_body
@@ -36,8 +35,6 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 
-TITLE = _("Temporarily unavailable")
-TEXT = _("The site cannot reach its database right now. Please retry in a few seconds.")
 API_MESSAGE = "The database could not answer right now; retry in a few seconds."
 API_SERVER_ERROR = (
     "Something went wrong on our side and this request could not be answered; it was "
@@ -65,21 +62,17 @@ def api_server_error_body() -> dict:
 
 
 def unavailable_response(request) -> HttpResponse:
-    """503 with Retry-After: the API's JSON error under /api/, a short page elsewhere."""
+    """503 with Retry-After: the API's JSON error under /api/, elsewhere the page of
+    templates/503.html in the reader's language, in the frame of the 500 page
+    (bare_error.html: its viewport, title, <main> and link home)."""
     if request.path_info.startswith("/api/"):
         response = JsonResponse(error_body("busy", API_MESSAGE), status=503)
     else:
         language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
-        # The catalogue, not the database: it answers while PostgreSQL is away.
+        # Rendered without the request, as Django renders 500.html: no context processor
+        # reads the session or the user (the database), the catalogue alone the words.
         with translation.override(language):
-            title, text, language = str(TITLE), str(TEXT), translation.get_language()
-        # The viewport: without it a phone lays the page out 980 px wide and shrinks it.
-        page = (
-            f'<!doctype html><html lang="{escape(language[:2])}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>"
-            f"<p>{escape(text)}</p></body></html>"
-        )
+            page = loader.render_to_string("503.html")
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

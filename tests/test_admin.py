@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import Source
 from states.models import State
@@ -522,6 +522,22 @@ def test_a_no_failure_decision_on_its_visit_is_saved_in_the_admin(admin_client):
     )
     assert not finding.referred_to_asp and not finding.referred_to_unsc
     assert [p.slug for p in finding.persons.all()] == ["omar-al-bashir"]
+
+
+def test_where_a_decision_is_known_from_reads_in_the_readers_language(admin_client):
+    """`reported_by`'s choices were plain strings: the French admin's form, and
+    get_reported_by_display() on a French page, said them in English."""
+    with translation.override("fr"):
+        assert Finding(reported_by="state").get_reported_by_display() == "l’État seul"
+        assert (
+            Finding(reported_by="").get_reported_by_display()
+            == "sa publication ou des sources indépendantes"
+        )
+    with translation.override("en"):
+        assert Finding(reported_by="state").get_reported_by_display() == "the state alone"
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = admin_client.get(reverse("admin:visits_finding_add")).content.decode()
+    assert '<option value="state">l’État seul</option>' in page
 
 
 def test_an_edit_that_makes_a_decision_contradict_its_kind_changes_nothing(admin_client):

@@ -70,6 +70,26 @@ def test_a_phone_lays_the_page_out_at_its_own_width(closed_database):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
 
 
+@pytest.mark.parametrize("session", [False, True], ids=["view", "session-middleware"])
+def test_the_page_is_in_the_frame_of_the_500_page(closed_database, session):
+    """The page had no <main> landmark, no link home, and a title without the site's name
+    that every other page's ends with: it is rendered in the 500 page's frame
+    (bare_error.html), which reads neither the database nor the session, whether a view or
+    a middleware loading the session met the closed database."""
+    client = Client(raise_request_exception=False)
+    if session:
+        client.cookies["sessionid"] = "x" * 32
+    english = assert_unavailable(client.get("/states/MNG/"), closed_database)
+    assert '<html lang="en">' in english
+    assert "<title>Temporarily unavailable · iccwatch</title>" in english
+    main = english.split("<main>", 1)[1].split("</main>", 1)[0]
+    assert "<h1>Temporarily unavailable</h1>" in main and '<a href="/">Home</a>' in main
+    french = assert_unavailable(client.get("/fr/states/MNG/"), closed_database)
+    assert '<html lang="fr">' in french
+    assert "<title>Momentanément indisponible · iccwatch</title>" in french
+    assert '<a href="/fr/">Accueil</a>' in french.split("<main>", 1)[1]
+
+
 @pytest.mark.parametrize("url", ["/api/v1/states/", "/api/v1/incidents/", "/api/v1/visits/"])
 def test_the_api_answers_503_with_its_error_body(closed_database, url):
     response = Client().get(url)

@@ -601,7 +601,11 @@ class Finding(models.Model):
         blank=True,
         default="",
         db_default="",
-        choices=[("", "its publication or independent reports"), ("state", "the state alone")],
+        # In the reader's language: the admin's choices, get_reported_by_display().
+        choices=[
+            ("", _("its publication or independent reports")),
+            ("state", _("the state alone")),
+        ],
         help_text="Empty: the decision is known from the Court's publication or independent "
         "reports. `state`: known only from the state concerned's own report, its text not "
         "read (findings.csv `reported_by`: Nigeria, 5 September 2013), so that the site "

@@ -324,6 +324,41 @@ def test_a_link_altered_or_for_an_address_changed_since_confirms_nothing(rita, c
     assert Client().get(reverse("alerts:confirm"), {"token": token}).status_code == 404
 
 
+def test_an_expired_link_of_an_address_confirmed_already_says_it_is_confirmed(rita, monkeypatch):
+    """The link's own page said the link had expired once it was 7 days old, for an
+    address confirmed already, while the page its button leads to said the address is
+    confirmed: an expired link of a confirmed address confirms nothing and harms nobody,
+    and its page says the address is confirmed, in either language. The link of an
+    address awaiting confirmation still expires."""
+    sub = Subscription.objects.create(owner=rita, email=VICTIM, confirmed_email=VICTIM)
+    token = services.confirmation_token(sub)
+    sent = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: sent + 30 * 24 * 3600)
+    reader = Client()
+    page = reader.get(reverse("alerts:confirm"), {"token": token})
+    assert page.status_code == 200 and page["Cache-Control"].count("no-store")
+    assert "victim@example.net is confirmed already: it receives the urgent alerts." in said(page)
+    assert "has expired" not in said(page)
+    french = switched(reader, page, "fr")
+    assert french.status_code == 200
+    assert "victim@example.net est déjà confirmée\u00a0: elle reçoit" in in_french(french)
+    # The button of the page opened before: nothing to confirm, the page saying it is.
+    reader = Client()
+    done = reader.post(reverse("alerts:confirm"), {"token": token})
+    assert done.status_code == 303
+    assert "Urgent alerts will be sent to victim@example.net." in said(reader.get(done["Location"]))
+    sub.refresh_from_db()
+    assert sub.confirmed_email == VICTIM
+    # Awaiting confirmation (its confirmation undone in the admin): the link expired.
+    Subscription.objects.filter(pk=sub.pk).update(confirmed_email="")
+    expired = reader.get(reverse("alerts:confirm"), {"token": token})
+    assert expired.status_code == 400
+    assert "This confirmation link has expired: a link works for 7 days." in said(expired)
+    assert reader.post(reverse("alerts:confirm"), {"token": token}).status_code == 400
+    sub.refresh_from_db()
+    assert sub.awaiting_confirmation
+
+
 def test_the_access_log_keeps_no_confirmation_token():
     """The link's token confirms an address: written [redacted], as a password link's."""
     for line in (
@@ -715,7 +750,8 @@ def test_the_page_after_confirming_says_so_once_the_link_expired_and_confirms_no
 ):
     """The page the button leads to confirms nothing: opened for an address awaiting
     confirmation, it leads to the link's page and its button. Once the address is
-    confirmed it says so at any age of the link, which itself expires after 7 days."""
+    confirmed it says so at any age of the link, as the link's own page does (its 7 days
+    count only while the address awaits confirmation)."""
     sub = Subscription.objects.create(owner=rita, email=VICTIM)
     token = services.confirmation_token(sub)
     reader = Client()
@@ -731,7 +767,7 @@ def test_the_page_after_confirming_says_so_once_the_link_expired_and_confirms_no
     later = reader.get(done["Location"])
     assert later.status_code == 200
     assert "Urgent alerts will be sent to victim@example.net." in said(later)
-    assert reader.get(reverse("alerts:confirm"), {"token": token}).status_code == 400
+    assert reader.get(reverse("alerts:confirm"), {"token": token}).status_code == 200
     assert reader.post(done["Location"]).status_code == 405
     # Removed since: gone, as the link's own page says.
     sub.delete()

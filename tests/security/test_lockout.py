@@ -2,6 +2,7 @@
 admin's sign-in and on any other sign-in form, even for the right password."""
 
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -42,6 +43,26 @@ def test_thirty_wrong_passwords_lock_the_account_out_even_for_the_right_one(url)
     assert f"It lasts {minutes} minutes from the last one." in response.content.decode()
     assert f"follows {limit} failed attempts" in response.content.decode()
     assert not signed_in(client)
+
+
+def test_the_lockout_page_is_a_newsroom_page_as_the_sign_in_page_it_answers_for():
+    """The lockout page, answered in place of the newsroom's sign-in, was in the public
+    site's frame: without the robots noindex of every newsroom page, the sign-in page's
+    included (newsroom/base.html)."""
+    account("rita", "reporters")
+    url = reverse("newsroom:sign-in")
+    client = Client()
+    robots = re.search(r'<meta name="robots"[^>]*>', client.get(url).content.decode())
+    assert robots and "noindex" in robots.group(0)
+    for i in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT):
+        sign_in(client, url, "rita", f"wrong-{i}")
+    response = sign_in(client, url, "rita", PASSWORD)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert robots.group(0) in page
+    assert '<div class="newsroom">' in page
+    assert "<title>Sign-in locked · Newsroom</title>" in page
+    assert page.count("<h1>") == 1 and "Too many failed sign-ins for this account" in page
 
 
 def test_the_lockout_holds_for_that_username_and_address_only_and_ends_after_the_cool_off():
