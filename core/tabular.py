@@ -57,8 +57,9 @@ EXPORT_CHUNK = 500
 
 
 def streamed(queryset, chunk_size: int = EXPORT_CHUNK) -> Iterator:
-    """The queryset's model instances, read `chunk_size` at a time (QuerySet.iterator,
-    with its prefetches per chunk), each chunk let go of once the caller is done with it.
+    """The queryset's model instances (or its rows as values: `QuerySet.values`), read
+    `chunk_size` at a time (QuerySet.iterator, with its prefetches per chunk), each chunk
+    let go of once the caller is done with it.
 
     Django links a row and what it read with it both ways: a prefetched relation's
     queryset keeps its instance (`_hints`), and a reverse one-to-one's row (a visit's

@@ -94,10 +94,17 @@ class Listing:
     default_sort: str
     columns: list[Column]
     export_fields: tuple[str, ...]
-    export_row: Callable[[object, HttpRequest], dict]
     template: str
+    # A downloaded row, one of the two: `export_row(obj, request)`, called for each object
+    # the download's queryset yields; or `export_rows(request)`, called once per download
+    # (in its language), which gives the function of one object: for rows that share what
+    # a row at a time would work out again (today's date, a name translated, an address).
+    export_row: Callable[[object, HttpRequest], dict] | None = None
+    export_rows: Callable[[HttpRequest], Callable[[object], dict]] | None = None
     labels: dict[str, str] = field(default_factory=dict)  # translated filter labels
     prepare_form: Callable[[forms.Form], None] | None = None
+    # The download's queryset, filtered and sorted, as its rows read it: with their joins
+    # and prefetches, or as values (`QuerySet.values`) where no model instance is needed.
     export_queryset: Callable[[QuerySet], QuerySet] | None = None
     intro: str = ""
     # The head of a filtered view's title in words ("Visits to Mongolia by Vladimir
@@ -124,6 +131,10 @@ class Listing:
     # counts them, and names none): its citation's "Verdicts as of" is then the newest of
     # the page's rows (front.citations.latest_verdict), read with them.
     shows_verdicts: bool = False
+
+    def __post_init__(self):
+        if (self.export_row is None) == (self.export_rows is None):
+            raise ValueError(f"{self.name}: give export_row or export_rows, one of the two")
 
 
 # The parameters a list reads besides its FilterSet's: the same names as the API's.
@@ -719,8 +730,13 @@ def _rows_query(request: HttpRequest, page, key: str, listing: Listing) -> str:
 def _rows(listing: Listing, request: HttpRequest, queryset: QuerySet, language: str):
     # Rows are written after the view returned, as the answer streams: in its language.
     with translation.override(language):
-        for obj in tabular.streamed(queryset):
-            yield listing.export_row(obj, request)
+        if listing.export_rows is not None:
+            row = listing.export_rows(request)
+            for obj in tabular.streamed(queryset):
+                yield row(obj)
+        else:
+            for obj in tabular.streamed(queryset):
+                yield listing.export_row(obj, request)
 
 
 def export(request: HttpRequest, listing: Listing, fmt: str) -> HttpResponse:

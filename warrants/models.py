@@ -192,5 +192,17 @@ class Warrant(models.Model):
         counting, as the rule reads a warrant (compliance.facts.in_force_on). The site's
         lists, its exports and the API's `in_force` field and filter all say "in force
         today" by it, today being UTC's."""
-        start = self.issued or self.made_public
-        return start is not None and start <= day and (self.ended is None or day <= self.ended)
+        return in_force_on(self.issued, self.made_public, self.ended, day)
+
+
+def in_force_on(
+    issued: datetime.date | None,
+    made_public: datetime.date | None,
+    ended: datetime.date | None,
+    day: datetime.date,
+) -> bool:
+    """Whether a warrant of these dates is in force on `day` (Warrant.in_force_on): for a
+    warrant read as values, not as a model instance (the warrants' downloads,
+    front.views.warrants)."""
+    start = issued or made_public
+    return start is not None and start <= day and (ended is None or day <= ended)

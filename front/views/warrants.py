@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from django import forms
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -13,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core import tabular
 from core.filters import RepeatableCSVWidget, select_widget
-from core.links import absolute_link
+from core.links import link_builder
 from core.names import collation_key, country_name, situation_name
 from core.pagecache import cache_page_by_version
 from core.reasons import case_name
@@ -24,7 +27,7 @@ from front.search import resolve_person_names
 from states.models import State
 from visits.models import Visit
 from warrants.filters import WARRANT_SORTS, PersonFilterSet, WarrantFilterSet
-from warrants.models import Person, Situation, Warrant
+from warrants.models import Person, Situation, Warrant, in_force_on
 
 # --- Persons ------------------------------------------------------------------
 
@@ -90,32 +93,63 @@ def _person_form(form: forms.Form) -> None:
     form.fields["nationality"].widget = select_widget(state_choices())
 
 
-def _person_row(person, request) -> dict:
-    """One person's row of /persons.csv and /persons.json: `situation` and `nationality` as
-    in the dataset (the situation's English name, the state's ISO3), and, last, each in the
-    download's language as the list shows it (`situation_translated_name`: "Darfour
-    (Soudan)"; `nationality_translated_name`: "Soudan"), the English names in English."""
-    nationality = person.nationality
-    return {
-        "slug": person.slug,
-        "name": person.name,
-        "other_names": list(person.other_names),
-        "url": absolute_link(request, "person", "slug", person.slug),
-        "nationality": person.nationality.iso3 if person.nationality else "",
-        "situation": person.situation.name,
-        # The situation's id, as the visits' `situation` column gives it (a join key).
-        "situation_slug": person.situation.slug,
-        "status": person.status,
-        "status_date": person.status_date,
-        "role": person.role,
-        "warrants": person.warrants_count,
-        "visits": person.visits_count,
-        "incidents": person.incidents_count,
-        "nationality_translated_name": (
-            country_name(nationality.iso3, nationality.name) if nationality else ""
-        ),
-        "situation_translated_name": situation_name(person.situation.name),
-    }
+# What a download of the persons reads of each (`_person_rows`): values, where a person,
+# its situation and its nationality read as three model instances a row took most of it.
+PERSON_VALUES = (
+    "slug",
+    "name",
+    "other_names",
+    "nationality__iso3",
+    "nationality__name",
+    "situation__name",
+    "situation__slug",
+    "status",
+    "status_date",
+    "role",
+    "warrants_count",
+    "visits_count",
+    "incidents_count",
+)
+
+
+def _person_rows(request) -> Callable[[dict], dict]:
+    """The row function of one download of /persons.csv or /persons.json, made in its
+    language: a person read as `PERSON_VALUES` gives its row, `situation` and `nationality`
+    as in the dataset (the situation's English name, the state's ISO3), and, last, each in
+    the download's language as the list shows it (`situation_translated_name`: "Darfour
+    (Soudan)"; `nationality_translated_name`: "Soudan"), the English names in English.
+
+    What every row would work out alike is worked out once per download: each distinct name
+    translated once, the persons' address reversed once (core.links.link_builder)."""
+    person_link = link_builder(request, "person", "slug")
+    situation_words = cache(situation_name)
+    country_words = cache(country_name)
+
+    def row(person: dict) -> dict:
+        iso3, situation = person["nationality__iso3"], person["situation__name"]
+        return {
+            "slug": person["slug"],
+            "name": person["name"],
+            "other_names": list(person["other_names"]),
+            "url": person_link(person["slug"]),
+            # None: no nationality (a state's ISO3 is never null).
+            "nationality": iso3 if iso3 is not None else "",
+            "situation": situation,
+            # The situation's id, as the visits' `situation` column gives it (a join key).
+            "situation_slug": person["situation__slug"],
+            "status": person["status"],
+            "status_date": person["status_date"],
+            "role": person["role"],
+            "warrants": person["warrants_count"],
+            "visits": person["visits_count"],
+            "incidents": person["incidents_count"],
+            "nationality_translated_name": (
+                country_words(iso3, person["nationality__name"]) if iso3 is not None else ""
+            ),
+            "situation_translated_name": situation_words(situation),
+        }
+
+    return row
 
 
 PERSONS = Listing(
@@ -157,7 +191,8 @@ PERSONS = Listing(
         "nationality_translated_name",
         "situation_translated_name",
     ),
-    export_row=_person_row,
+    export_queryset=lambda persons: persons.values(*PERSON_VALUES),
+    export_rows=_person_rows,
     template="warrants/person_list.html",
     labels={
         "situation": gettext_lazy("Situation"),
@@ -282,31 +317,69 @@ def _warrant_form(form: forms.Form) -> None:
     form.fields["person"].help_text = person_search_help()
 
 
-def _warrant_row(warrant, request) -> dict:
-    """One warrant's row of /warrants.csv and /warrants.json: `situation` and `case` as the
-    dataset records them (the Court's English names), and, last, each in the download's
-    language as the list shows it (`situation_translated_name`: "Darfour (Soudan)";
-    `case_translated_name`: a case named after its situation names it so, « Situation «
-    Ukraine » », core.reasons.case_name), the English names in English."""
-    case = warrant.case.name if warrant.case else ""
-    return {
-        "ref": warrant.ref,
-        "person": warrant.person.name,
-        "person_slug": warrant.person.slug,
-        "person_url": absolute_link(request, "person", "slug", warrant.person.slug),
-        "situation": warrant.person.situation.name,
-        "situation_slug": warrant.person.situation.slug,
-        "case": case,
-        "case_number": warrant.case.number if warrant.case else "",
-        **tabular.dated("issued", warrant.issued, warrant.issued_precision),
-        **tabular.dated("made_public", warrant.made_public, warrant.made_public_precision),
-        "ended": warrant.ended,
-        "end_reason": warrant.end_reason,
-        "in_force": warrant.in_force_on(timezone.localdate()),
-        "charges": warrant.charges,
-        "situation_translated_name": situation_name(warrant.person.situation.name),
-        "case_translated_name": case_name(case),
-    }
+# What a download of the warrants reads of each (`_warrant_rows`): values, where a
+# warrant, its person, their situation and its case read as four model instances a row
+# took most of it.
+WARRANT_VALUES = (
+    "ref",
+    "person__name",
+    "person__slug",
+    "person__situation__name",
+    "person__situation__slug",
+    "case__name",
+    "case__number",
+    "issued",
+    "issued_precision",
+    "made_public",
+    "made_public_precision",
+    "ended",
+    "end_reason",
+    "charges",
+)
+
+
+def _warrant_rows(request) -> Callable[[dict], dict]:
+    """The row function of one download of /warrants.csv or /warrants.json, made in its
+    language: a warrant read as `WARRANT_VALUES` gives its row, `situation` and `case` as
+    the dataset records them (the Court's English names), and, last, each in the
+    download's language as the list shows it (`situation_translated_name`: "Darfour
+    (Soudan)"; `case_translated_name`: a case named after its situation names it so,
+    « Situation « Ukraine » », core.reasons.case_name), the English names in English.
+
+    What every row would work out alike is worked out once per download: today's date
+    (every row's `in_force` says it of the same day, even in a file streamed across
+    midnight), each distinct name translated once, the persons' address reversed once
+    (core.links.link_builder)."""
+    today = timezone.localdate()
+    person_link = link_builder(request, "person", "slug")
+    situation_words = cache(situation_name)
+    case_words = cache(case_name)
+
+    def row(warrant: dict) -> dict:
+        situation = warrant["person__situation__name"]
+        # None: no case (a case's name and number are never null).
+        case = warrant["case__name"] if warrant["case__name"] is not None else ""
+        issued, made_public, ended = warrant["issued"], warrant["made_public"], warrant["ended"]
+        return {
+            "ref": warrant["ref"],
+            "person": warrant["person__name"],
+            "person_slug": warrant["person__slug"],
+            "person_url": person_link(warrant["person__slug"]),
+            "situation": situation,
+            "situation_slug": warrant["person__situation__slug"],
+            "case": case,
+            "case_number": warrant["case__number"] if warrant["case__number"] is not None else "",
+            **tabular.dated("issued", issued, warrant["issued_precision"]),
+            **tabular.dated("made_public", made_public, warrant["made_public_precision"]),
+            "ended": ended,
+            "end_reason": warrant["end_reason"],
+            "in_force": in_force_on(issued, made_public, ended, today),
+            "charges": warrant["charges"],
+            "situation_translated_name": situation_words(situation),
+            "case_translated_name": case_words(case),
+        }
+
+    return row
 
 
 WARRANTS = Listing(
@@ -348,7 +421,8 @@ WARRANTS = Listing(
         "situation_translated_name",
         "case_translated_name",
     ),
-    export_row=_warrant_row,
+    export_queryset=lambda warrants: warrants.values(*WARRANT_VALUES),
+    export_rows=_warrant_rows,
     template="warrants/warrant_list.html",
     labels={
         "person": gettext_lazy("Person"),
