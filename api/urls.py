@@ -159,7 +159,7 @@ class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
     def get(self, request, *args, **kwargs):
         """The schema as rendered before in this process for the same site address and
         format (`rendered_schema`), else generated and rendered now and kept."""
-        key = (request.build_absolute_uri("/"), request.accepted_media_type)
+        key = schema_key(request)
         kept = rendered_schema(key)
         if kept is not None:
             content, content_type, disposition = kept
@@ -197,22 +197,37 @@ class ApiSchemaView(EnglishRefusalsMixin, SpectacularAPIView):
 # The schema depends on the code alone (no choice is read from the data) and on the site
 # address it was read from (its `servers`): generating it walks every endpoint and
 # rendering it writes some 850 KB of YAML, about half a second on each request. It is kept
-# rendered per (site address, media type) in each process, for the life of the process: a
-# new release is a new process. A few entries at most (the addresses ALLOWED_HOSTS admits,
-# by scheme, times four media types); the oldest goes first.
+# rendered per `schema_key` in each process, for the life of the process: a new release is
+# a new process. At most _SCHEMAS_KEPT entries (the site's address by scheme, times the
+# four renderers, times a JSON indent asked for), the least recently used going first: an
+# address or an indent nobody uses again costs a generation, as every request did before.
 _SCHEMAS: OrderedDict = OrderedDict()
 _SCHEMAS_KEPT = 16
 _SCHEMAS_LOCK = threading.Lock()
 
 
-def rendered_schema(key: tuple[str, str]) -> tuple[bytes, str, str] | None:
+def schema_key(request) -> tuple:
+    """What the rendered schema's bytes depend on: the site address it was read from (its
+    `servers`), the renderer chosen and the indent the Accept header asked for (JSON's
+    `; indent=4`, 0–8 for DRF), not how the header was written (`application/json`,
+    `application/json;q=0.9` and `application/json; q=0.9` are one entry)."""
+    renderer = request.accepted_renderer
+    get_indent = getattr(renderer, "get_indent", None)
+    indent = get_indent(request.accepted_media_type, {}) if get_indent else None
+    return (request.build_absolute_uri("/"), type(renderer).__name__, indent)
+
+
+def rendered_schema(key: tuple) -> tuple[bytes, str, str] | None:
     """(content, Content-Type, Content-Disposition) of the schema rendered in this process
-    for `key` (site address, media type), or None."""
+    for `key` (`schema_key`), or None."""
     with _SCHEMAS_LOCK:
-        return _SCHEMAS.get(key)
+        kept = _SCHEMAS.get(key)
+        if kept is not None:
+            _SCHEMAS.move_to_end(key)
+        return kept
 
 
-def keep_schema(key: tuple[str, str], rendered: tuple[bytes, str, str]) -> None:
+def keep_schema(key: tuple, rendered: tuple[bytes, str, str]) -> None:
     """Keep `rendered` (as `rendered_schema` gives it) for `key`, the oldest of more than
     _SCHEMAS_KEPT entries forgotten."""
     with _SCHEMAS_LOCK:

@@ -468,7 +468,8 @@ def refreshes_after():
     once its last byte is sent (a download of every person streamed 2 MB beside its own
     recount at a million visits: 0.9–1.05 s against 0.25 s). The recounts start even if
     the block raises (their refresh locks are taken); one that cannot start is logged and
-    its lock released, so the next reader of a stale summary tries again."""
+    its lock released, so the next reader of a stale summary tries again. A streamed answer
+    holds them back STREAM_HOLD_SECONDS at most, for a reader slow to take it in."""
     pending: list = []
     token = _deferred.set(pending)
     later = _Later()
@@ -478,9 +479,36 @@ def refreshes_after():
         _deferred.reset(token)
         if pending:
             if later.response is not None:
-                later.response._resource_closers.append(lambda: _start_refreshes(pending))
+                start = _once(lambda: _start_refreshes(pending))
+                later.response._resource_closers.append(start)
+                # A reader slow to take the download in must not keep everyone on the old
+                # counts for the refresh lock's two minutes: they start by then anyway.
+                timer = threading.Timer(STREAM_HOLD_SECONDS, start)
+                timer.daemon = True
+                timer.start()
             else:
                 _start_refreshes(pending)
+
+
+# How long a streamed answer holds back the recounts of the stale summaries it read, at
+# most (seconds): until it is sent, or this long, whichever comes first.
+STREAM_HOLD_SECONDS = 5.0
+
+
+def _once(function):
+    """`function`, called at most once however many times (and threads) call it."""
+    lock = threading.Lock()
+    done = False
+
+    def call_once() -> None:
+        nonlocal done
+        with lock:
+            if done:
+                return
+            done = True
+        function()
+
+    return call_once
 
 
 class _Later:
@@ -547,6 +575,9 @@ def _refresh(key: str, version: str, compute) -> None:
     from django.db import connections
 
     try:
+        current = cache.get(key)
+        if current is not None and _not_older(current[0], version):
+            return  # counted meanwhile (by a recount that took over once this one's lock expired)
         value = compute()
         current = cache.get(key)
         if current is None or _not_older(version, current[0]):  # never over a later count

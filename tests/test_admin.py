@@ -431,7 +431,7 @@ def new_finding_data(admin_client, **changes) -> dict:
                 dict.fromkeys(
                     boxes,
                     "Une décision du type «\u00a0décision concluant à l’absence de "
-                    "manquement\u00a0» n’a rien renvoyé ni informé aucun organe (son "
+                    "manquement\u00a0» n’a rien renvoyé et n’a informé aucun organe (son "
                     "explication le dit)\u00a0: décochez cette case.",
                 ),
             )
@@ -454,7 +454,7 @@ def new_finding_data(admin_client, **changes) -> dict:
                 {
                     "reported_by": "Seule une décision du type «\u00a0décision concluant à "
                     "l’absence de manquement\u00a0» peut n’être connue que par le propre "
-                    "rapport de l’État concerné (le site lui attribue alors sa conclusion)\u202f; "
+                    "rapport de l’État concerné (le site attribue alors sa conclusion à ce rapport)\u202f; "
                     f"une décision du type «\u00a0{french}\u00a0» est présentée comme celle de "
                     "la Cour, d’après sa publication ou des sources indépendantes."
                 },

@@ -359,6 +359,26 @@ def test_an_expired_link_of_an_address_confirmed_already_says_it_is_confirmed(ri
     assert sub.awaiting_confirmation
 
 
+@pytest.mark.parametrize("paused", [{"active": False}, {"urgent": False}])
+def test_a_confirmed_address_whose_subscription_sends_nothing_now_is_promised_nothing(rita, paused):
+    """The confirmation pages answer at any age: once the subscription was paused, or its
+    urgent alerts turned off, they still said "Urgent alerts will be sent to …". They
+    say the address is confirmed and that nothing is sent at present."""
+    sub = Subscription.objects.create(owner=rita, email=VICTIM, confirmed_email=VICTIM, **paused)
+    token = services.confirmation_token(sub)
+    reader = Client()
+    for page in (
+        reader.get(reverse("alerts:confirm"), {"token": token}),
+        reader.get(reverse("alerts:confirmed"), {"token": token}),
+    ):
+        assert page.status_code == 200
+        text = said(page)
+        assert "victim@example.net is confirmed. Its subscription sends no urgent alerts" in text
+        assert "will be sent" not in text and "it receives the urgent alerts" not in text
+    french = in_french(switched(reader, page, "fr"))
+    assert "victim@example.net est confirmée. Son abonnement n’envoie pas" in french
+
+
 def test_the_access_log_keeps_no_confirmation_token():
     """The link's token confirms an address: written [redacted], as a password link's."""
     for line in (
@@ -525,7 +545,9 @@ def test_a_confirmed_colleagues_address_can_stop_the_alerts_from_the_mail(rita, 
     # The mail client's one-click POST, to the header's address.
     done = anyone.post(link, {"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    assert "The subscription was removed: it sends no more alerts to legal@ngo.example." in said(
+        done
+    )
     assert not Subscription.objects.filter(pk=sub.pk).exists()
     again = anyone.post(link, {"List-Unsubscribe": "One-Click"})
     assert again.status_code == 404
@@ -621,19 +643,23 @@ def test_after_unsubscribing_the_language_switch_shows_the_alerts_stopped_in_fre
     assert reader.get(link).status_code == 200
     done = reader.post(reverse("alerts:unsubscribe"), {"token": token}, follow=True)
     assert done.status_code == 200
-    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    assert "The subscription was removed: it sends no more alerts to legal@ngo.example." in said(
+        done
+    )
     assert not Subscription.objects.filter(pk=sub.pk).exists()
 
     french = switched(reader, done, "fr")
     assert french.status_code == 200
     page = in_french(french)
     assert "<h1>Alertes arrêtées</h1>" in page
-    assert "Plus aucune alerte ne sera envoyée à legal@ngo.example." in page
+    assert "il n’envoie plus d’alertes à legal@ngo.example." in page
     # It names the address only (not who subscribed it), and has no button.
     assert "rita" not in page and 'method="post"' not in page
     english = switched(reader, french, "en")
     assert english.status_code == 200
-    assert "No more alerts will be sent to legal@ngo.example." in said(english)
+    assert "The subscription was removed: it sends no more alerts to legal@ngo.example." in said(
+        english
+    )
 
 
 @pytest.mark.parametrize(
@@ -679,10 +705,12 @@ def test_the_one_click_answers_language_switch_shows_the_alerts_stopped_in_frenc
     client = Client(enforce_csrf_checks=True)
     done = client.post(services.unsubscribe_url(sub), {"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert "No more alerts will be sent to legal@ngo.example." in said(done)
+    assert "The subscription was removed: it sends no more alerts to legal@ngo.example." in said(
+        done
+    )
     french = switched(client, done, "fr")
     assert french.status_code == 200
-    assert "Plus aucune alerte ne sera envoyée à legal@ngo.example." in in_french(french)
+    assert "il n’envoie plus d’alertes à legal@ngo.example." in in_french(french)
 
 
 def test_a_refused_posts_language_switch_gives_the_same_refusal_in_french(rita, monkeypatch):
@@ -730,7 +758,10 @@ def test_the_page_after_unsubscribing_removes_nothing_and_tells_only_the_removal
     for _reload in range(2):
         again = reader.get(address)
         assert again.status_code == 200 and again["Cache-Control"].count("no-store")
-        assert "No more alerts will be sent to legal@ngo.example." in said(again)
+        assert (
+            "The subscription was removed: it sends no more alerts to legal@ngo.example."
+            in said(again)
+        )
     assert reader.post(address).status_code == 405
     # The notice is no unsubscribe token, nor an unsubscribe token a notice.
     assert reader.post(reverse("alerts:unsubscribe"), {"token": notice}).status_code == 400

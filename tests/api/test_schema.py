@@ -1060,9 +1060,14 @@ def test_the_schema_is_generated_once_per_process_address_and_format(db, client,
     assert unchanged.status_code == 304 and len(generated) == 1
     as_json = client.get("/api/v1/schema/", {"format": "json"})
     assert as_json["Content-Type"] == "application/json" and len(generated) == 2
-    client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    # However the header is written, the same renderer writes the same bytes: one entry.
+    for accept in ("application/json", "application/json;q=0.9", "application/json; q=0.9"):
+        assert client.get("/api/v1/schema/", HTTP_ACCEPT=accept).content == as_json.content
     assert len(generated) == 2
+    indented = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json; indent=2")
+    assert len(generated) == 3 and indented.content != as_json.content
+    assert json.loads(indented.content) == as_json.json()
     other_site = client.get("/api/v1/schema/", {"format": "json"}, HTTP_HOST="localhost")
-    assert len(generated) == 3
+    assert len(generated) == 4
     assert other_site.json()["servers"][0]["url"] == "http://localhost"
     assert as_json.json()["servers"][0]["url"] == "http://testserver"

@@ -190,6 +190,56 @@ def test_a_stale_summarys_recount_starts_once_a_download_is_sent(
     assert "sent" not in events[recount:], events
 
 
+def test_a_download_taken_in_slowly_holds_its_recount_back_only_so_long(
+    seeded, reader, settings, monkeypatch
+):
+    """A reader slow to take a download in (or a stalled one) must not keep every other
+    reader on the old counts until the refresh lock expires (two minutes): the recount
+    starts after STREAM_HOLD_SECONDS if the answer is not sent by then, and only once."""
+    import time
+
+    from core import pagecache
+
+    settings.ICCWATCH_SUMMARIES_IN_BACKGROUND = True
+    monkeypatch.setattr(pagecache, "STREAM_HOLD_SECONDS", 0.2)
+    bump_data_version()
+    call_command("warm_summaries", stdout=io.StringIO())
+    bump_data_version()
+    events = []
+
+    def start_refresh(key, version, compute):
+        events.append(key.removeprefix("iccwatch:summary:"))
+        pagecache.cache.delete(f"{key}:refresh")
+
+    monkeypatch.setattr(pagecache, "_start_refresh", start_refresh)
+    response = reader.get("/persons.json")
+    assert response.streaming and events == []
+    deadline = time.monotonic() + 10
+    while not events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert events == ["list-counts:person"]  # not sent yet, and started all the same
+    assert b"".join(response.streaming_content)  # sent, then closed: not started again
+    assert events == ["list-counts:person"]
+
+
+def test_a_recount_finding_its_summary_counted_meanwhile_counts_nothing(seeded):
+    """A recount held back (a download's) may start after another took over once its lock
+    expired: finding the summary current for its version, it counts nothing again."""
+    from core import pagecache
+
+    bump_data_version()
+    version = pagecache.data_version()
+    key = "iccwatch:summary:test-counted-meanwhile"
+    pagecache.cache.set(key, (version, "counted"), 60)
+    counted = []
+    pagecache._refresh(key, version, lambda: counted.append(1) or "again")
+    assert counted == [] and pagecache.cache.get(key) == (version, "counted")
+    bump_data_version()  # a later version: counted again
+    later = pagecache.data_version()
+    pagecache._refresh(key, later, lambda: counted.append(1) or "again")
+    assert counted == [1] and pagecache.cache.get(key) == (later, "again")
+
+
 def test_after_warming_no_request_reads_the_gazetteer(seeded, reader, monkeypatch):
     """Every published place is resolved once by the warming and kept in the cache: a
     search (or a map) in a fresh web process reads the places from there, never the file
