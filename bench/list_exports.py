@@ -33,7 +33,6 @@ import cProfile
 import datetime
 import gc
 import json
-import os
 import pstats
 import re
 import statistics
@@ -42,6 +41,9 @@ import sys
 import time
 import types
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.exports import setup_django  # noqa: E402 - the scratch-database guard, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = [
@@ -52,21 +54,6 @@ DOWNLOADS = [
 ]
 # The JSON head's moment of making, different on every download.
 GENERATED_AT = re.compile(rb'"generated_at": "[^"]*"')
-
-
-def setup_django() -> None:
-    database = os.environ.get("DATABASE_URL", "")
-    if "bench" not in database.rsplit("/", 1)[-1]:
-        sys.exit("Set DATABASE_URL to a scratch database whose name contains 'bench'.")
-    os.environ.setdefault("ICCWATCH_SKIP_BOOTSTRAP", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iccwatch.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_DEBUG"] = "false"  # as in production: no query log
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def generate(visits: int) -> None:
