@@ -401,6 +401,18 @@ def new_finding_data(admin_client, **changes) -> dict:
     return data
 
 
+def refused_in_english_and_french(admin_client, url, data, errors, french) -> None:
+    """POST `data` to the admin form at `url` in English, then in French: each time the form
+    comes back (200) with exactly `errors` (English) and `french`, {field: message}."""
+    for language, expected in (("en", errors), ("fr", french)):
+        admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors == {
+            field: [message] for field, message in expected.items()
+        }
+
+
 @pytest.mark.parametrize(
     ("changes", "errors", "french"),
     [
@@ -493,17 +505,7 @@ def test_a_decision_whose_fields_contradict_its_kind_is_refused_in_the_admin(
     before = Finding.objects.count()
     add = reverse("admin:visits_finding_add")
     data = new_finding_data(admin_client, **changes)
-    response = admin_client.post(add, data)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        field: [message] for field, message in errors.items()
-    }
-    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    response = admin_client.post(add, data)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        field: [message] for field, message in french.items()
-    }
+    refused_in_english_and_french(admin_client, add, data, errors, french)
     assert Finding.objects.count() == before
 
 
@@ -620,17 +622,7 @@ def test_a_decision_that_contradicts_its_visit_is_refused_in_the_admin(
         data["state"] = state_pk(changes["state"])
     if "persons" in changes:
         data["persons"] = [person_pk(slug) for slug in changes["persons"]]
-    response = admin_client.post(add, data)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        field: [message] for field, message in errors.items()
-    }
-    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    response = admin_client.post(add, data)
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors == {
-        field: [message] for field, message in french.items()
-    }
+    refused_in_english_and_french(admin_client, add, data, errors, french)
     assert Finding.objects.count() == before
 
 
