@@ -87,3 +87,30 @@ def make_visit(
         user=user,
         **extra,
     )
+
+
+# The correction the history tests make of the seed data: Mongolia's end date, as the
+# Kremlin's readout gives it.
+MONGOLIA_DEPARTURE = {"end": "2024-09-04"}
+MONGOLIA_DEPARTURE_REASON = "The Kremlin's readout dates his departure to 4 September."
+
+
+def verified_correction(visit, author, reviewer, changes=None, reason=None):
+    """`visit` corrected through the newsroom as a reporter and a reviewer do it: `author`
+    files the correction (`changes`, {field: value} over the visit's own report data, with
+    its own citations; Mongolia's departure date by default), `reviewer` verifies it, each
+    recorded as a newsroom write by that person. Returns the verified report."""
+    from core.history import WritePath, recording
+    from visits import review
+
+    with recording(WritePath.NEWSROOM, user=author):
+        report = review.file_report(
+            author=author,
+            data={**review.report_data_of(visit), **(changes or MONGOLIA_DEPARTURE)},
+            citations=review.citations_of(visit),
+            visit=visit,
+            reason=reason or MONGOLIA_DEPARTURE_REASON,
+        )
+    with recording(WritePath.NEWSROOM, user=reviewer):
+        review.verify(report, reviewer)
+    return report

@@ -26,9 +26,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from alerts import services
 from alerts.models import Delivery, DeliveryAttempt, Subscription
 from core import roles
-from core.history import WritePath, recording
 from dataset.models import DatasetImport
 from tests.browser.conftest import snap
+from tests.factories import verified_correction
 from visits import history, review
 from visits.models import Report, Visit
 
@@ -284,16 +284,7 @@ def a_change(member=None) -> str:
     author = staffer("the-correcting-reporter", roles.REPORTERS)
     reviewer = staffer("the-correction-reviewer", roles.REVIEWERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    with recording(WritePath.NEWSROOM, user=author):
-        report = review.file_report(
-            author=author,
-            data={**review.report_data_of(visit), "end": "2024-09-04"},
-            citations=review.citations_of(visit),
-            visit=visit,
-            reason="The Kremlin's readout dates his departure to 4 September.",
-        )
-    with recording(WritePath.NEWSROOM, user=reviewer):
-        review.verify(report, reviewer)
+    verified_correction(visit, author, reviewer)
     rows = list(history.public_changes(1, history.visit_scope(visit.pk))[:1])
     return history.public_entries(rows)[0].slug
 

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from core import roles
 from core.history import WritePath, recording
+from tests.factories import verified_correction
 from visits import review
 from visits.models import Report, ReviewState, Visit
 
@@ -32,16 +33,7 @@ def corrected(seeded):
     rita = account("rita-staffer", roles.REPORTERS)
     victor = account("victor-staffer", roles.REVIEWERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    with recording(WritePath.NEWSROOM, user=rita):
-        report = review.file_report(
-            author=rita,
-            data={**review.report_data_of(visit), "end": "2024-09-04"},
-            citations=review.citations_of(visit),
-            visit=visit,
-            reason="The Kremlin's readout dates his departure to 4 September.",
-        )
-    with recording(WritePath.NEWSROOM, user=victor):
-        review.verify(report, victor)
+    verified_correction(visit, rita, victor)
     visit.refresh_from_db()  # the pending correction starts from the visit as corrected
     with recording(WritePath.NEWSROOM, user=rita):
         review.file_report(

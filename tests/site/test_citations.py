@@ -15,17 +15,16 @@ from django.utils import timezone, translation
 
 from compliance import RULE_VERSION
 from core import roles
-from core.history import WritePath, recording
 from core.names import format_date, format_moment
 from core.pagecache import bump_data_version
 from dataset import bulk
 from dataset.models import DatasetImport
 from front import citations
 from states.models import State
+from tests.factories import verified_correction
 from tests.history.test_changes import MONGOLIA, account
 from tests.site.conftest import body, row_ids
 from tests.site.test_cards import in_language
-from visits import review
 from visits.models import Verdict, VerdictChange, Visit
 from warrants.models import Person, Warrant
 
@@ -286,16 +285,7 @@ def correct_mongolia() -> Visit:
     rita = account("rita-staffer", roles.REPORTERS)
     victor = account("victor-staffer", roles.REVIEWERS)
     visit = Visit.objects.get(slug=MONGOLIA)
-    with recording(WritePath.NEWSROOM, user=rita):
-        report = review.file_report(
-            author=rita,
-            data={**review.report_data_of(visit), "end": "2024-09-04"},
-            citations=review.citations_of(visit),
-            visit=visit,
-            reason="The Kremlin's readout dates his departure to 4 September.",
-        )
-    with recording(WritePath.NEWSROOM, user=victor):
-        review.verify(report, victor)
+    verified_correction(visit, rita, victor)
     visit.refresh_from_db()
     return visit
 
