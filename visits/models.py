@@ -728,7 +728,9 @@ def decision_visit_incoherences(
     the decision is coherent with its visit. The one rule of every write path of a
     finding, beside decision_incoherences: the importer's check of findings.csv
     (dataset.importer.decision_visit_coherence) and the admin's form
-    (visits.admin.FindingAdminForm), each saying why in its own words.
+    (visits.admin.FindingAdminForm), each saying why in its own words; and of every
+    correction of a visit with decisions on it, which may not move its host or person
+    away from them (visits.review.contradicted_decisions, when filed and when verified).
 
     - "visit": the visit was hosted by `host`, not by the decision's `state`: a decision
       on a visit rules on what its host did (an Art. 87(7) finding is about the host's

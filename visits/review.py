@@ -47,8 +47,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 import compliance
 from compliance import ANNOUNCED, PRESENT_STATUSES, ImpossibleDate, Period
@@ -62,7 +63,7 @@ from core.addresses import (  # noqa: F401 - the address rule, read here by the 
 )
 from core.echo import echoed
 from core.models import DatePrecision
-from core.names import format_date, impossible_date
+from core.names import country_name, format_date, impossible_date, with_article
 from core.text import refuse_bidi_controls
 from states.models import State
 from visits import flagging
@@ -70,11 +71,13 @@ from visits.models import (
     DATASET_LANGUAGE,
     OPEN_REPORT_STATES,
     UNDER_REVIEW_STATES,
+    Finding,
     HostControl,
     Report,
     ReportState,
     ReviewState,
     Visit,
+    decision_visit_incoherences,
 )
 from visits.reports import (
     COMMENT_MAX_LENGTH,
@@ -335,6 +338,101 @@ def cited_twice(url: str, first: int) -> str:
     }
 
 
+def contradicted_decisions(visit: Visit, *, person: Person, host: State) -> dict[str, str]:
+    """The refusals of a correction of `visit` (a published Visit) that would make it the
+    visit of `person` hosted by `host`, where that would make an ICC decision on it
+    (visits.Finding) contradict its visit: {"host": message} for decisions on the state
+    that hosted it, which would no longer be its host, {"person": message} for decisions
+    that name its person but not `person`; {} when neither changes, or when no decision
+    would contradict it. The rule is the one every write path of a decision applies
+    (visits.models.decision_visit_incoherences: the admin's form, the importer's check of
+    findings.csv), read before and after the change: only what the correction would make
+    contradictory is refused (a decision that already contradicts its visit in a field is
+    the admin's to correct, and does not hold back a correction that leaves it so).
+
+    Each message, in the active language, names the decisions (their state, kind and
+    date, by date) and says what to do: correct the decision first, in the admin, if it
+    is recorded wrongly; otherwise the correction is wrong. `resolve` refuses with them,
+    so that a correction is refused when filed (the newsroom's form, the API), submitted
+    and verified (a decision recorded after it was filed): the visit's decisions would
+    otherwise be left contradicting it, and the admin refuses any save of them until
+    someone fixes them (visits.admin.FindingAdminForm). One query when the host or the
+    person changes, none otherwise."""
+    if host.pk == visit.host_id and person.pk == visit.person_id:
+        return {}
+    contradicted: dict[str, list[Finding]] = {"visit": [], "persons": []}
+    findings = visit.findings.select_related("state").prefetch_related("persons")
+    for finding in findings.order_by("decided", "pk"):
+        # States and persons by their ids, both before and after: one way for each kind.
+        named = [p.pk for p in finding.persons.all()]
+        before = decision_visit_incoherences(
+            finding.state_id, host=visit.host_id, traveller=visit.person_id, persons=named
+        )
+        after = decision_visit_incoherences(
+            finding.state_id, host=host.pk, traveller=person.pk, persons=named
+        )
+        for field in after:
+            if field not in before:
+                contradicted[field].append(finding)
+    refusals = {}
+    if found := contradicted["visit"]:
+        refusals["host"] = ngettext(
+            "An ICC decision on this visit rules on what its host did: %(decisions)s. The "
+            "visit's host cannot become %(host)s while that decision stands. If it is "
+            "recorded wrongly (its state, or the visit it is on), it must be corrected "
+            "first, in the admin; otherwise this correction is wrong.",
+            "ICC decisions on this visit rule on what its host did: %(decisions)s. The "
+            "visit's host cannot become %(host)s while those decisions stand. If they are "
+            "recorded wrongly (their state, or the visit they are on), they must be "
+            "corrected first, in the admin; otherwise this correction is wrong.",
+            len(found),
+        ) % {
+            "decisions": _decisions_in_words(found),
+            "host": with_article(country_name(host.iso3, host.name)),
+        }
+    if found := contradicted["persons"]:
+        refusals["person"] = ngettext(
+            "An ICC decision on this visit names %(traveller)s, who made it, but not "
+            "%(person)s: %(decisions)s. A decision on a visit concerns the arrest of the "
+            "person who made it: the visit's person cannot become %(person)s while that "
+            "decision stands. If it is recorded wrongly (the persons it names, or the visit "
+            "it is on), it must be corrected first, in the admin; otherwise this correction "
+            "is wrong.",
+            "ICC decisions on this visit name %(traveller)s, who made it, but not "
+            "%(person)s: %(decisions)s. A decision on a visit concerns the arrest of the "
+            "person who made it: the visit's person cannot become %(person)s while those "
+            "decisions stand. If they are recorded wrongly (the persons they name, or the "
+            "visit they are on), they must be corrected first, in the admin; otherwise this "
+            "correction is wrong.",
+            len(found),
+        ) % {
+            "decisions": _decisions_in_words(found),
+            "traveller": visit.person.name,
+            "person": person.name,
+        }
+    return refusals
+
+
+def _decisions_in_words(findings: Sequence[Finding]) -> str:
+    """ICC decisions as a refusal names them, in the active language: each its state,
+    kind and date, quoted, as a record's history names it (“Mongolia, Art. 87(7) finding
+    of non-compliance, 24 October 2024”), joined by "and"."""
+    return str(
+        get_text_list(
+            [
+                pgettext("an ICC decision, named in a refusal", "“%(state)s, %(kind)s, %(date)s”")
+                % {
+                    "state": country_name(f.state.iso3, f.state.name),
+                    "kind": f.get_kind_display(),
+                    "date": format_date(f.decided, f.decided_precision),
+                }
+                for f in findings
+            ],
+            _("and"),
+        )
+    )
+
+
 # What each of `resolve`'s refusals reads besides its own field (a missing or refused
 # value there would make it refuse what is not wrong: a status refused reads as an
 # outcome "unknown"). A page or an answer that says resolve's refusals with those of its
@@ -362,7 +460,9 @@ def resolve(
     after its dates passed while it waited for review, is not refused for it.
 
     `visit`: the visit a correction corrects, whose sources it may keep however many
-    (visits.reports.sources_limit); None for a new visit's report (at most SOURCES_MAX)."""
+    (visits.reports.sources_limit), and whose ICC decisions its new host or person may not
+    contradict (`contradicted_decisions`, naming `host` or `person`); None for a new
+    visit's report (at most SOURCES_MAX)."""
     data = normalise(data)
     errors: dict[str, str] = {}
     person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
@@ -442,6 +542,11 @@ def resolve(
         )
         # A date that could not be read says so, not "needs a start date".
         errors.update({k: v for k, v in checked.items() if k not in errors})
+        if visit is not None:
+            # A decision on the visit left contradicting it: said after the visit's own
+            # rules (a visit to one's own state is told as such).
+            for field, refused in contradicted_decisions(visit, person=person, host=host).items():
+                errors.setdefault(field, refused)
     if errors:
         raise ValidationError(errors)
     return ResolvedReport(
@@ -1894,6 +1999,10 @@ def verify(
     - a correction whose reason `_correction_reason` refuses (shorter than
       WITHDRAWAL_NOTE_MIN or longer than REASON_MAX_LENGTH: filed before those bounds, or
       changed by another path), naming `reason`, for the same reason;
+    - a correction whose new host or person an ICC decision on its visit would contradict
+      (`contradicted_decisions`, read by `resolve`: a decision recorded after it was
+      filed), naming `host` or `person`: the decision is corrected first, or the
+      correction is wrong;
     - a restoration (`_verify_restoration`) of a visit no longer withdrawn, or that changed
       since it was proposed, whose reason `_restoration_note` refuses (naming
       `restoration_note`), or whose trip is on the record again meanwhile (a visit of it

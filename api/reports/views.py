@@ -680,6 +680,8 @@ REPORT_RULES = (
     f"a correction's `reason`, unless empty, has at least {review.WITHDRAWAL_NOTE_MIN} "
     "characters besides the spaces around it, as a withdrawal's: the visit's page shows it",
     "`host` is not the person's state of nationality",
+    "a correction of a visit with ICC decisions on it keeps the `host` they rule on and a "
+    "`person` they name (checked again when the report is verified)",
     "`start` and `end` are real calendar dates, none more than ten years ahead; `start` is "
     "required unless the status is `cancelled`; `end` needs a `start` and is not before it",
     "a visit that took place (status `occurred` or `transit`) does not start after tomorrow: "
@@ -999,7 +1001,11 @@ class ReportViewSet(
             "that minimum) is a 400 naming `withdrawal_note`, and a correction whose reason is "
             f"shorter than {review.WITHDRAWAL_NOTE_MIN} characters (filed before that "
             "minimum) a 400 naming `reason`, nothing published: send it back for its author "
-            "to reword it."
+            "to reword it. A correction whose new `host` or `person` an ICC decision on its "
+            "visit would contradict (one recorded after it was filed: a decision on a visit "
+            "rules on what its host did, about the person who made it) is a 400 naming that "
+            "field and the decisions, nothing published: the decision is corrected first in "
+            "the admin, or the correction is wrong."
         ),
         request=VerificationSerializer,
         responses={200: ReportDetailSerializer, **ERRORS_409},

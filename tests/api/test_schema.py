@@ -394,6 +394,12 @@ class SeedReferences:
         )
         published = Visit.objects.filter(review_state=ReviewState.VERIFIED).order_by("slug")[:20]
         self.visits = {visit.slug: review.report_data_of(visit) for visit in published}
+        # Those with ICC decisions on them: a correction keeps their host and person.
+        self.decided = set(
+            Visit.objects.filter(slug__in=self.visits, findings__isnull=False).values_list(
+                "slug", flat=True
+            )
+        )
         # The visits a restoration may name: the seed's withdrawn ones, else its last
         # published one (not one a correction names), withdrawn here.
         withdrawn = Visit.objects.filter(review_state=ReviewState.WITHDRAWN)
@@ -446,7 +452,11 @@ def _fill_report(body, refs: SeedReferences, picks: dict):
             body[field] = body[field].replace("\x00", "")
     merged = {**base, **body}
     person, nationality = picks["person"]
-    if not base or "person" in body or "host" in body:
+    if base and picks["visit"] in refs.decided and ("person" in body or "host" in body):
+        # The decisions on it rule on what its host did, and name its person.
+        body["person"], body["host"] = base["person"], base["host"]
+        nationality = dict(refs.persons).get(base["person"])
+    elif not base or "person" in body or "host" in body:
         body["person"], body["host"] = person, picks["host"]
     elif merged.get("person") and merged.get("host"):
         nationality = dict(refs.persons).get(merged["person"])
