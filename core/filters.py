@@ -438,9 +438,10 @@ def facet_counts(
 
     A value whose choice brings rows into the list besides filtering it (`WIDENING`,
     {facet: values}, of the FilterSet: the visits' `verdict=withdrawn` brings in the
-    withdrawn visits, which the list otherwise leaves out) is counted by the FilterSet
-    choosing it gives (one more query), not among the rows the other filters keep,
-    where it would count none of them.
+    withdrawn visits, which the list otherwise leaves out) counts the rows the FilterSet
+    choosing it gives: those of that value among the rows the other filters keep, counted
+    with the others, and those it brings in, counted on their own (one more query:
+    _count_widening).
 
     With a `limit`, a facet reads at most `limit` + 1 rows, and is None when there are
     more (a site menu then shows its choices without counts); `count_...` facets are
@@ -454,7 +455,8 @@ def facet_counts(
         others = data.copy()
         others.pop(name, None)
         sub = cls(data=others, queryset=filterset.queryset, request=filterset.request)
-        queryset = sub.qs if sub.is_valid() else filterset.qs
+        valid = sub.is_valid()
+        queryset = sub.qs if valid else filterset.qs
         # A FilterSet may count a facet another way for this request (the API's visits as
         # of a past day count the verdicts as they stood then).
         spec = getattr(sub, "facet_spec", lambda name, spec: spec)(name, spec)
@@ -483,7 +485,7 @@ def facet_counts(
                     .values_list("facet_value", "facet_rows")
                 )
                 found = dict(rows)
-        if not _count_widening(filterset, name, others, found, limit):
+        if not _count_widening(filterset, name, others, found, limit, sub if valid else None):
             counts[name] = None
             continue
         found.pop("", None)  # a blank value (a verdict without a basis) is no value
@@ -493,11 +495,19 @@ def facet_counts(
     return counts
 
 
-def _count_widening(filterset, name: str, others, found: dict, limit: int | None) -> bool:
-    """Counts into `found` each value of facet `name` that brings rows into the list
-    (the FilterSet's `WIDENING`) by the FilterSet choosing it gives, besides the filters
+def _count_widening(filterset, name: str, others, found: dict, limit: int | None, sub=None) -> bool:
+    """Counts into `found` each value of facet `name` that brings rows into the list (the
+    FilterSet's `WIDENING`): the rows of the FilterSet choosing it, besides the filters
     `others`; False when one counts more than `limit` rows (the facet is then shown
-    without counts, as facet_counts does for any)."""
+    without counts, as facet_counts does for any).
+
+    `sub`: the valid FilterSet of `others`, whose rows `found` counts by value, every one
+    of them (a facet cut at `limit` is None before this). When the FilterSet choosing a
+    value says which rows it holds beyond those (`brought_in(than=sub)`: the withdrawn
+    visits its filters keep), its rows are the rows `found` counts for that value and
+    those, counted alone (one query on the withdrawn visits only, not the list's own
+    query of the published visits or the withdrawn ones); otherwise (no `sub`, no such
+    method) its whole query is counted."""
     cls = type(filterset)
     for value in getattr(cls, "WIDENING", {}).get(name, ()):
         chosen = others.copy()
@@ -505,8 +515,16 @@ def _count_widening(filterset, name: str, others, found: dict, limit: int | None
         alone = cls(data=chosen, queryset=filterset.queryset, request=filterset.request)
         if not alone.is_valid():
             continue
-        rows = alone.qs.order_by()
-        count = rows[: limit + 1].count() if limit is not None else rows.count()
+        if sub is not None and hasattr(alone, "brought_in"):
+            counted = found.get(str(value), 0)
+            rows = alone.brought_in(than=sub).order_by()
+            if limit is not None:
+                rows = rows[: limit + 1 - counted]  # `counted` is at most `limit`
+        else:
+            counted, rows = 0, alone.qs.order_by()
+            if limit is not None:
+                rows = rows[: limit + 1]
+        count = counted + rows.count()
         if limit is not None and count > limit:
             return False
         if count:

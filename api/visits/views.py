@@ -149,19 +149,18 @@ class VisitApiFilterSet(VisitFilterSet):
 
     def facet_spec(self, name: str, spec):
         """With `as_of`, the verdict and basis facets count the verdicts as they stood that
-        day (the annotations filter_queryset adds), as the verdict and basis filters read them."""
+        day (the annotations `narrowed` adds), as the verdict and basis filters read them."""
         if name in ("verdict", "basis") and self.is_valid() and self.form.cleaned_data.get(AS_OF):
             return "verdict_as_of_code" if name == "verdict" else "verdict_as_of_basis"
         return spec
 
-    def filter_queryset(self, queryset):
+    def narrowed(self, queryset):
+        """With `as_of`, the verdict and basis filters read the verdict as it stood at the
+        end of that day; the visits are the same as without it (the withdrawn ones too,
+        where the list holds them: VisitFilterSet.listed, brought_in)."""
         as_of = self.form.cleaned_data.get(AS_OF)
         if as_of is None:
-            return super().filter_queryset(queryset)
-        # The same visits as without `as_of` (the withdrawn ones too, where the list holds
-        # them); the verdict and basis filters read the verdict as it stood at the end of
-        # that day.
-        queryset = self.listed(queryset)
+            return super().narrowed(queryset)
         latest = (
             verdict_changes_until(end_of_day(as_of))
             .filter(visit=OuterRef("pk"))
