@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.newsroom.conftest import SOURCES
-from visits import review
+from tests.newsroom.conftest import SOURCES, form_data
+from visits import flagging, review
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,84 @@ def test_a_correction_to_a_one_day_visit_says_its_end_was_the_same_day(
     changed = rows(page_in(client, language, report), "differences")
     day = {"en": "3 September 2024", "fr": "3 septembre 2024"}[language]
     assert changed[WORDS[language]["end changed"]] == (day, WORDS[language]["same day"]), changed
+
+
+def preview_section(page: str) -> str:
+    return page.split('id="preview"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("state", ["draft", "submitted", "changes_requested"])
+def test_a_saved_reports_page_does_not_say_a_preview_saves_nothing(
+    tajikistan_removed, reporter, reviewer, client, language, state
+):
+    """A saved report's page said, under "Preview: what the rule would say", "Nothing is
+    saved or published by a preview.": of a report that is saved. It says what the rule
+    would say of this report, read from it as saved, published once a reviewer verifies
+    it; the form's preview, of what was typed, still says it saves nothing."""
+    words = WORDS[language]
+    report = review.file_report(
+        author=reporter,
+        data={**ONE_DAY, "outcome": "not_arrested"},
+        citations=CITATIONS,
+        submit=state != "draft",
+    )
+    if state == "changes_requested":
+        review.request_changes(report, reviewer, "Add a second source, please: one is thin.")
+    client.force_login(reporter)
+    page = page_in(client, language, report)
+    preview = preview_section(page)
+    assert f">{words['heading']}</h2>" in preview, preview
+    assert words["saved"] in preview
+    assert 'id="preview-explanation"' in preview
+    assert words["nothing saved"] not in page
+    assert words["preview"] not in page
+    # The form's preview, of what is typed and not saved, says so.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    typed = html.unescape(
+        client.post(
+            reverse("newsroom:new"),
+            form_data(action="preview", start="2025-10-20", end="2025-10-21"),
+        ).content.decode()
+    )
+    assert f">{words['preview']}</h2>" in preview_section(typed)
+    assert words["nothing saved"] in preview_section(typed)
+    assert words["saved"] not in typed
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_corrections_page_says_the_visit_keeps_its_verdict_until_it_is_verified(
+    seeded, reporter, client, language
+):
+    visit = Visit.objects.get(slug=MONGOLIA)
+    report = review.file_report(
+        author=reporter,
+        data={**review.report_data_of(visit), "place": "Ulaanbaatar; Khalkhin Gol"},
+        citations=review.citations_of(visit),
+        visit=visit,
+    )
+    client.force_login(reporter)
+    page = page_in(client, language, report)
+    preview = preview_section(page)
+    assert f">{WORDS[language]['heading']}</h2>" in preview
+    assert WORDS[language]["corrected"] in preview
+    assert WORDS[language]["nothing saved"] not in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_verified_reports_page_gives_the_published_verdict_and_links_its_visit(
+    tajikistan_removed, reporter, reviewer, client, language
+):
+    report = review.file_report(
+        author=reporter, data={**ONE_DAY, "outcome": "not_arrested"}, citations=CITATIONS
+    )
+    review.verify(report, reviewer)
+    flagging.evaluate_pending()
+    report.refresh_from_db()
+    client.force_login(reporter)
+    page = page_in(client, language, report)
+    assert 'id="preview"' not in page
+    for words in WORDS.values():
+        assert words["nothing saved"] not in page and words["heading"] not in page
+    published = page.split('id="published"')[1].split("</section>")[0]
+    assert f'href="{report.visit.get_absolute_url()}" id="published-link"' in published
