@@ -688,6 +688,14 @@ def _declaration_note(r: dict) -> str:
 
 
 def _not_party(r: dict, ctx: Context) -> str:
+    """A host never a party and not bound by a declaration: the one ground on which iccwatch
+    counts a non-party bound by the Statute is an Art. 12(3) declaration for the situation
+    (docs/DOMAIN.md, "The verdict for one visit"), so that is what the sentence says it had
+    not lodged, in every situation. Never "had not accepted the Court's jurisdiction": in a
+    situation the Security Council referred (Art. 13(b): Darfur, Libya) the Court's
+    jurisdiction does not depend on any state's acceptance, and whether the referral binds
+    the host is told by the `referral_not_binding` that follows (docs/DOMAIN.md, "Security
+    Council referral"), hence "the Statute did not bind it"."""
     params = {
         "state": _state(r["state"]),
         "situation": situation_words(r["situation"]),
@@ -697,16 +705,17 @@ def _not_party(r: dict, ctx: Context) -> str:
         if params["declaration"]:
             return (
                 _(
-                    "%(state)s is not a State Party to the Rome Statute and has not accepted the "
-                    "Court's jurisdiction over the %(situation)s (%(declaration)s), so it will "
-                    "not be bound to arrest."
+                    "%(state)s is not a State Party to the Rome Statute and has lodged no "
+                    "declaration under Art. 12(3) accepting the Court's jurisdiction over the "
+                    "%(situation)s (%(declaration)s), so the Statute will not bind it to arrest."
                 )
                 % params
             )
         return (
             _(
-                "%(state)s is not a State Party to the Rome Statute and has not accepted the "
-                "Court's jurisdiction over the %(situation)s, so it will not be bound to arrest."
+                "%(state)s is not a State Party to the Rome Statute and has lodged no declaration "
+                "under Art. 12(3) accepting the Court's jurisdiction over the %(situation)s, so "
+                "the Statute will not bind it to arrest."
             )
             % params
         )
@@ -715,32 +724,35 @@ def _not_party(r: dict, ctx: Context) -> str:
         if params["declaration"]:
             return (
                 _(
-                    "%(state)s is not a State Party to the Rome Statute and had not accepted the "
-                    "Court's jurisdiction over the %(situation)s (%(declaration)s), so it would "
-                    "not have been bound to arrest."
+                    "%(state)s is not a State Party to the Rome Statute and had lodged no "
+                    "declaration under Art. 12(3) accepting the Court's jurisdiction over the "
+                    "%(situation)s (%(declaration)s), so the Statute would not have bound it to "
+                    "arrest."
                 )
                 % params
             )
         return (
             _(
-                "%(state)s is not a State Party to the Rome Statute and had not accepted the "
-                "Court's jurisdiction over the %(situation)s, so it would not have been bound to "
-                "arrest."
+                "%(state)s is not a State Party to the Rome Statute and had lodged no declaration "
+                "under Art. 12(3) accepting the Court's jurisdiction over the %(situation)s, so "
+                "the Statute would not have bound it to arrest."
             )
             % params
         )
     if params["declaration"]:
         return (
             _(
-                "%(state)s is not a State Party to the Rome Statute and had not accepted the Court's "
-                "jurisdiction over the %(situation)s (%(declaration)s), so it was not bound to arrest."
+                "%(state)s is not a State Party to the Rome Statute and had lodged no declaration "
+                "under Art. 12(3) accepting the Court's jurisdiction over the %(situation)s "
+                "(%(declaration)s), so the Statute did not bind it to arrest."
             )
             % params
         )
     return (
         _(
-            "%(state)s is not a State Party to the Rome Statute and had not accepted the Court's "
-            "jurisdiction over the %(situation)s, so it was not bound to arrest."
+            "%(state)s is not a State Party to the Rome Statute and had lodged no declaration "
+            "under Art. 12(3) accepting the Court's jurisdiction over the %(situation)s, so the "
+            "Statute did not bind it to arrest."
         )
         % params
     )

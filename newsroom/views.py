@@ -1767,15 +1767,16 @@ def differences(report: Report) -> list[dict]:
             review.report_data_of(report.visit), review.normalise(report.data)
         )
         old_language = report.visit.text_language
+    words = changed_words(changes, review.normalise(report.data)["start"])
     return [
         {
             "field": field_name(c["field"]),
-            "old": value_words(c["field"], c["old"]) if c["field"] != "sources" else c["old"],
-            "new": value_words(c["field"], c["new"]) if c["field"] != "sources" else c["new"],
+            "old": old if c["field"] != "sources" else c["old"],
+            "new": new if c["field"] != "sources" else c["new"],
             "old_lang": text_lang(c["field"], c["old"], old_language),
             "new_lang": text_lang(c["field"], c["new"], new_language),
         }
-        for c in changes
+        for c, (old, new) in zip(changes, words, strict=True)
     ]
 
 
@@ -1802,11 +1803,10 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
     if since is None:
         return None
 
-    def words(field, value):
-        if field == "person" and value:
-            return Person.objects.filter(slug=value).values_list("name", flat=True).first() or value
-        return value_words(field, value)
+    def person(value):
+        return Person.objects.filter(slug=value).values_list("name", flat=True).first() or value
 
+    words = changed_words(since.fields, review.normalise(report.data)["start"])
     return {
         "at": since.sent_back_at,
         "taken_back": since.taken_back,
@@ -1814,12 +1814,12 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
         "fields": [
             {
                 "field": field_name(c["field"]),
-                "old": words(c["field"], c["old"]),
-                "new": words(c["field"], c["new"]),
+                "old": person(c["old"]) if c["field"] == "person" and c["old"] else old,
+                "new": person(c["new"]) if c["field"] == "person" and c["new"] else new,
                 "old_lang": text_lang(c["field"], c["old"], since.text_languages[0]),
                 "new_lang": text_lang(c["field"], c["new"], since.text_languages[1]),
             }
-            for c in since.fields
+            for c, (old, new) in zip(since.fields, words, strict=True)
         ],
         "added": since.sources_added,
         "removed": since.sources_removed,
@@ -1840,14 +1840,40 @@ def since_sent_back(report: Report, since: review.SinceSentBack | None) -> dict 
     }
 
 
+def end_words(start, end) -> str:
+    """A report's end date in words, beside its `start`: "same day" (« le même jour ») for a
+    visit of one day, whether the report left its end out (as the form says, an empty end
+    date means a visit of one day) or repeats its start (a correction copies its visit's:
+    core.tabular.shown_end), never "none", which would read as a visit with no end; "not
+    known" for an end the sources do not give (UNKNOWN_END); "none" only for a trip with no
+    date at all (a cancelled one may have none)."""
+    if start not in (None, "") and tabular.shown_end(start, end) in (None, ""):
+        return pgettext("a one-day visit's end date", "same day")
+    return value_words("end", end)
+
+
+def changed_words(changes, start) -> list[tuple[str, str]]:
+    """Each change's (old, new) value in words (`value_words`), an `end` beside the start
+    it had then (`end_words`): the change's own old or new start where the start changed
+    too, else `start`, the report's."""
+    old_start = next((c["old"] for c in changes if c["field"] == "start"), start)
+    new_start = next((c["new"] for c in changes if c["field"] == "start"), start)
+    return [
+        (end_words(old_start, c["old"]), end_words(new_start, c["new"]))
+        if c["field"] == "end"
+        else (value_words(c["field"], c["old"]), value_words(c["field"], c["new"]))
+        for c in changes
+    ]
+
+
 def facts_of(data: dict) -> list[tuple[str, str, str | None]]:
     """What a report says, as its page lists it: (label, value in words, the language the
     value is written in for the page to mark it: the report's `text_language` for its free
     text, `text_lang`; None for the rest, in the page's words). A one-day visit's end is
-    none, as the API and the downloads give a visit's (core.tabular.shown_end), whether the
-    report left it out or repeats its start (a correction copies its visit's)."""
+    "same day" (`end_words`), whether the report left it out or repeats its start (a
+    correction copies its visit's), as the API and the downloads give none for it
+    (core.tabular.shown_end)."""
     language = review.normalise(data)["text_language"]
-    data = {**data, "end": tabular.shown_end(data.get("start"), data.get("end"))}
     person = Person.objects.filter(slug=data.get("person") or "").first()
     rows = [(_("Person"), person.name if person else data.get("person") or "—", None)]
     for field, label in (
@@ -1866,7 +1892,8 @@ def facts_of(data: dict) -> list[tuple[str, str, str | None]]:
         ("text_language", _("Language of the text")),
     ):
         value = language if field == "text_language" else data.get(field)
-        rows.append((label, value_words(field, value), text_lang(field, value, language)))
+        words = end_words(data.get("start"), value) if field == "end" else value_words(field, value)
+        rows.append((label, words, text_lang(field, value, language)))
     return rows
 
 

@@ -49,7 +49,9 @@ class VisitOutcome(models.TextChoices):
     # Let go, or handed to another state instead of the Court (Blé Goudé, extradited from
     # Ghana to Côte d'Ivoire in 2013): the label says both, not "released" alone.
     RELEASED = "released", _("arrested, then released or handed elsewhere")
-    UNKNOWN = "unknown", _("unknown")
+    # Its own context: French writes it « inconnue », agreeing with « issue » (the outcome),
+    # where an unknown date or version is « inconnu ».
+    UNKNOWN = "unknown", pgettext_lazy("a visit's outcome", "unknown")
     NOT_APPLICABLE = "n/a", _("not applicable")
 
 

@@ -220,7 +220,8 @@ def test_a_correction_of_a_one_day_visit_shows_no_end_as_the_visit_does(
     page = client.get(f"/newsroom/reports/{report.pk}/").content.decode()
     listed = page.split('id="report-facts"')[1].split("</dl>")[0]
     facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", listed))
-    assert (facts["End date"] == "none") == (shown_end is None), facts["End date"]
+    # The newsroom's page says a one-day visit's end in words: the same day, not "none".
+    assert (facts["End date"] == "same day") == (shown_end is None), facts["End date"]
 
 
 # What a correction's body takes of a visit's (GET /api/v1/visits/{id}/), as a client

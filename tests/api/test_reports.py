@@ -443,7 +443,7 @@ def test_a_trip_that_took_place_without_an_outcome_is_asked_it_in_the_forms_word
         ]
     }
     french = file(clients["reporter"], body, **{"Accept-Language": "fr"})
-    assert "«\u00a0inconnu\u00a0»" in french.json()["error"]["fields"]["outcome"][0]
+    assert "«\u00a0inconnue\u00a0»" in french.json()["error"]["fields"]["outcome"][0]
     assert Report.objects.count() == 0
 
 

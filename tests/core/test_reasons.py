@@ -1098,6 +1098,63 @@ def test_a_host_named_with_a_colon_is_not_named_so_again_in_the_same_explanation
     assert alone.startswith("Malaisie\u00a0: État que ne lie pas la résolution"), alone
 
 
+@pytest.mark.parametrize(
+    ("status", "english", "french"),
+    [
+        (
+            "occurred",
+            "had lodged no declaration under Art. 12(3) accepting the Court's jurisdiction over "
+            "the situation in Darfur, Sudan, so the Statute did not bind it to arrest.",
+            "qui n’avait déposé aucune déclaration au titre de l’art. 12-3 acceptant la "
+            "compétence de la Cour pour la situation «\u00a0Darfour (Soudan)\u00a0»\u202f; le "
+            "Statut ne l’obligeait donc pas à arrêter.",
+        ),
+        (
+            "cancelled",
+            "had lodged no declaration under Art. 12(3) accepting the Court's jurisdiction over "
+            "the situation in Darfur, Sudan, so the Statute would not have bound it to arrest.",
+            "qui n’avait déposé aucune déclaration au titre de l’art. 12-3 acceptant la "
+            "compétence de la Cour pour la situation «\u00a0Darfour (Soudan)\u00a0»\u202f; si le "
+            "voyage avait eu lieu, le Statut ne l’aurait donc pas obligé à arrêter.",
+        ),
+        (
+            "announced",
+            "has lodged no declaration under Art. 12(3) accepting the Court's jurisdiction over "
+            "the situation in Darfur, Sudan, so the Statute will not bind it to arrest.",
+            "qui n’a déposé aucune déclaration au titre de l’art. 12-3 acceptant la compétence "
+            "de la Cour pour la situation «\u00a0Darfour (Soudan)\u00a0»\u202f; le Statut ne "
+            "l’obligera donc pas à arrêter.",
+        ),
+    ],
+)
+def test_a_non_party_in_a_referred_situation_is_not_said_to_have_refused_jurisdiction(
+    status, english, french
+):
+    """Darfur was referred by the Security Council (Art. 13(b)): the Court's jurisdiction
+    over it depends on no state's acceptance. A non-party host "had not accepted the
+    Court's jurisdiction" read as if it needed Malaysia's consent; what did not bind it is
+    the Statute (no Art. 12(3) declaration), and the resolution, told next."""
+    trip = {
+        "key": "trip" if status != "occurred" else "visit",
+        "person": "Omar al-Bashir",
+        "state": MALAYSIA_REF,
+        "places": ["Kuala Lumpur"],
+        "start": "2011-06-01",
+        "end": "",
+        "status": status,
+        **({"outcome": "not_arrested"} if status == "occurred" else {}),
+    }
+    host = [{"key": "not_party", "state": MALAYSIA_REF, "situation": "Darfur, Sudan"}, DARFUR_1593]
+    reasons = [*host, trip] if status == "occurred" else [trip, *host]
+    before = datetime.date(2011, 5, 1)  # read before the trip's day: "will", not "would"
+    text = render(reasons, "en", before)
+    assert f"Malaysia is not a State Party to the Rome Statute and {english}" in text, text
+    assert "accepted" not in text.replace("accepting", "")
+    texte = render(reasons, "fr", before)
+    assert f"Malaisie\u00a0: État non partie au Statut de Rome, {french}" in texte, texte
+    assert "accepté" not in texte
+
+
 AUTHORS_OWN = (
     "Another report of this visit brought more sources: the Reuters piece. It also shows the "
     "trip ended a day later, so the end date is wrong."

@@ -317,16 +317,16 @@ def test_the_outcomes_refusals_name_it_as_the_french_menu_does(
     tajikistan_removed, reporter, signed_in
 ):
     """A French reporter was asked for « unknown » and told of « n/a », the codes, while
-    the menu offers « inconnu » and « sans objet »."""
+    the menu offers « inconnue » (the outcome, « issue », is feminine) and « sans objet »."""
     client = signed_in(reporter)
     client.cookies["django_language"] = "fr"
     menu = html_text(client.get(reverse("newsroom:new")))
-    assert '<option value="unknown">inconnu</option>' in menu
+    assert '<option value="unknown">inconnue</option>' in menu
     assert '<option value="n/a">sans objet</option>' in menu
     blank = html_text(client.post(reverse("newsroom:new"), form_data(outcome="")))
     assert (
         "Un déplacement qui a eu lieu demande l’issue côté hôte\u00a0: indiquez ce qu’a fait "
-        "l’hôte (ou «\u00a0inconnu\u00a0» si on l’ignore)."
+        "l’hôte (ou «\u00a0inconnue\u00a0» si on l’ignore)."
         in blank
         and "unknown" not in blank.split('id="form-errors"')[1].split("</div>")[0]
     )

@@ -50,8 +50,8 @@ def test_a_trip_called_off_reads_as_planned_for_its_dates_and_its_host_hypotheti
 ):
     malaysia = text(reader.get("/fr/visits/omar-al-bashir-mys-2011-06/"))
     assert "voyage (Kuala Lumpur, Malaisie) prévu en juin 2011, annulé." in malaysia
-    assert "si le voyage avait eu lieu, il n’aurait donc pas été tenu d’arrêter" in malaysia
-    assert "il n’était donc pas tenu" not in malaysia
+    assert "si le voyage avait eu lieu, le Statut ne l’aurait donc pas obligé à arrêter" in malaysia
+    assert "le Statut ne l’obligeait donc pas" not in malaysia
     turkey = text(reader.get("/fr/visits/omar-al-bashir-tur-undated/"))
     assert "voyage (Turquie) annulé ; la date à laquelle il était prévu n’est pas connue" in (
         turkey.replace("\u202f", " ")
@@ -60,7 +60,7 @@ def test_a_trip_called_off_reads_as_planned_for_its_dates_and_its_host_hypotheti
     tunisia = text(reader.get("/visits/omar-al-bashir-tun-2019-03-31/"))
     assert "to Tunis, Tunisia, planned for 31 March 2019, was called off" in tunisia
     english = text(reader.get("/visits/omar-al-bashir-mys-2011-06/"))
-    assert "so it would not have been bound to arrest" in english
+    assert "so the Statute would not have bound it to arrest" in english
 
 
 def test_a_verdicts_history_names_the_visit_and_the_finding_and_writes_french_times(reader, seeded):
