@@ -47,7 +47,7 @@ from api.filters import (
     check_parameters,
     facets_of,
 )
-from api.formats import CSVRenderer, JSONRenderer, csv_columns, flat_row
+from api.formats import CSVRenderer, JSONRenderer, csv_columns, flattener
 from api.lang import LANG, activate_for, lang_parameter
 from api.paging import JSON_ONLY, facets_schema
 from core import conditional, exports, identifiers, pagecache, tabular
@@ -715,13 +715,14 @@ class PublicReadMixin(EnglishRefusalsMixin):
 
     def _csv_rows(self, request, queryset, columns, language):
         serializer = None if self.export_table else self.get_serializer()
+        flat = flattener(columns)
         # Rows are written after the view returned: keep the answer's language for them.
         with translation.override(language):
             for obj in tabular.streamed(queryset):
                 if serializer is None:
                     yield self.export_row(obj, request, language)
                 else:
-                    yield flat_row(serializer.to_representation(obj), columns)
+                    yield flat(serializer.to_representation(obj))
 
     def csv_etag(self, request, language: str) -> str | None:
         """A strong ETag for a streamed CSV: the URL (its parameters in any order of their

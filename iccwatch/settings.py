@@ -872,7 +872,11 @@ AXES_FAILURE_LIMIT = ICCWATCH_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=ICCWATCH_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page, in the frame of the sign-in it answers for: the admin's in the admin's
+# look, every other in the newsroom's (AXES_LOCKOUT_TEMPLATE); axes' status and context
+# (accounts/lockout.py).
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # The same client as every per-client limit counts (ICCWATCH_API_NUM_PROXIES): its
 # address, or an IPv6 client's /64 written as its first address, so that the lock of a
 # username from one address cannot be dodged by the next address of the same /64.

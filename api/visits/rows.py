@@ -23,10 +23,9 @@ from collections.abc import Sequence
 
 import orjson
 from django.core.exceptions import EmptyResultSet
-from django.utils import timezone
-from rest_framework import serializers
 
 from api.lang import answer_language
+from api.rows import date_text, datetime_writer, optional_text
 from core import prepared, tabular
 from core import reasons as reasons_renderer
 from core.links import link_builder
@@ -118,36 +117,6 @@ _PAGE = (
     .replace("{changes_a_verdict}", CHANGES_A_VERDICT_SQL)
 )
 
-# DRF's own representation of a date and of a datetime, as the serializer's fields give them.
-_DATE = serializers.DateField()
-_DATETIME = serializers.DateTimeField()
-
-
-def _date(value):
-    return None if value is None else _DATE.to_representation(value)
-
-
-def _text(value: str | None) -> str | None:
-    """A text column as VisitSerializer gives it (api.base.OptionalCharField): null for
-    blank text, a value the record does not give (data/DICTIONARY.md: unknown is null)."""
-    return value or None
-
-
-def _datetime_writer():
-    """A function writing a datetime as DRF's DateTimeField does (ISO 8601 in the active
-    time zone, UTC as `Z`), with the zone looked up once rather than per value."""
-    zone = timezone.get_current_timezone()
-
-    def write(value):
-        if not value:
-            return None
-        if not timezone.is_aware(value):
-            return _DATETIME.to_representation(value)
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-    return write
-
 
 def read(keys) -> list[tuple]:
     """The rows of a page of visits, in its order: `keys` is the list's queryset of the
@@ -187,7 +156,7 @@ class VisitRows:
         self.warrant_link = link_builder(request, "api-warrant-detail", "ref")
         self.finding_link = link_builder(request, "api-finding-detail", "pk")
         self.page_link = link_builder(request, "visit", "slug")
-        self.datetime = _datetime_writer()
+        self.datetime = datetime_writer()
         self.language = answer_language()
         self.states: dict[tuple[str, str], dict] = {}
         self.labels: dict[str, str] = {}
@@ -302,13 +271,13 @@ class VisitRows:
             "host": self._state(host_iso3, host_name),
             "host_control": host_control,
             "controlled_by": self._state(controlled_iso3, controlled_name),
-            "place": _text(place),
-            "start": _date(dates["start"]),
+            "place": optional_text(place),
+            "start": date_text(dates["start"]),
             "start_precision": dates["start_precision"],
-            "end": _date(dates["end"]),
+            "end": date_text(dates["end"]),
             "end_precision": dates["end_precision"],
             "end_known": end_known,
-            "occasion": _text(occasion),
+            "occasion": optional_text(occasion),
             "status": status,
             # As VisitSerializer.get_dates_passed (visits.models.announced_dates_passed).
             "dates_passed": announced_dates_passed(
@@ -316,29 +285,29 @@ class VisitRows:
             ),
             "outcome": outcome,
             "host_notified": notified,
-            "host_justification": _text(justification),
+            "host_justification": optional_text(justification),
             "text_language": text_language,
             "review_state": review_state,
-            "withdrawal_note": _text(withdrawal_note),
+            "withdrawal_note": optional_text(withdrawal_note),
             # As VisitSerializer: only a withdrawn visit's withdrawal cites any.
             "withdrawal_sources": [
                 {
                     "url": url,
-                    "publisher": _text(publisher),
+                    "publisher": optional_text(publisher),
                     "published": published,
-                    "excerpt": _text(excerpt),
-                    "archived_url": _text(archived_url),
+                    "excerpt": optional_text(excerpt),
+                    "archived_url": optional_text(archived_url),
                 }
                 for url, publisher, published, excerpt, archived_url in withdrawal_citations
             ]
             if review_state == "withdrawn"
             else [],
-            "expected_verdict": _text(expected_verdict),
+            "expected_verdict": optional_text(expected_verdict),
             "verdict": verdict,
             "findings": [
                 {
                     "url": self.finding_link(finding_id),
-                    "dataset_id": _text(dataset_id),
+                    "dataset_id": optional_text(dataset_id),
                     "kind": kind,
                     "decided": decided,
                     "decided_precision": precision,
@@ -350,10 +319,10 @@ class VisitRows:
             "sources": [
                 {
                     "url": url,
-                    "publisher": _text(publisher),
+                    "publisher": optional_text(publisher),
                     "published": published,
-                    "excerpt": _text(excerpt),
-                    "archived_url": _text(archived_url),
+                    "excerpt": optional_text(excerpt),
+                    "archived_url": optional_text(archived_url),
                 }
                 for url, publisher, published, excerpt, archived_url in citations
             ],

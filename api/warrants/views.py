@@ -4,7 +4,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from api.base import PublicReadViewSet, iso3_parameter, slug_parameter
 from api.filters import ApiOrderingFilter
+from api.rows import PlainRowsMixin
 from api.warrants import examples
+from api.warrants.rows import PersonRows, WarrantRows
 from api.warrants.serializers import PersonSerializer, WarrantSerializer
 from core.names import sort_name
 from front.summaries import PERSON_LIST_SORTS
@@ -62,13 +64,15 @@ class WarrantApiFilterSet(WarrantFilterSet):
         examples=[examples.PERSON],
     ),
 )
-class PersonViewSet(PublicReadViewSet):
+class PersonViewSet(PlainRowsMixin, PublicReadViewSet):
     queryset = (
         Person.objects.select_related("nationality", "situation")
         .prefetch_related("warrants", "sources")
         .order_by(sort_name("name"), "pk")
     )
     serializer_class = PersonSerializer
+    # A list's JSON pages and CSV: PersonSerializer's rows, from plain column reads.
+    rows_class = PersonRows
     filterset_class = PersonApiFilterSet
     facets_example = examples.PERSON_FACETS
     lookup_field = "slug"
@@ -99,13 +103,15 @@ class PersonViewSet(PublicReadViewSet):
         examples=[examples.WARRANT],
     ),
 )
-class WarrantViewSet(PublicReadViewSet):
+class WarrantViewSet(PlainRowsMixin, PublicReadViewSet):
     queryset = (
         Warrant.objects.select_related("person", "person__situation", "case")
         .prefetch_related("sources")
         .order_by("issued", "made_public", "ref")
     )
     serializer_class = WarrantSerializer
+    # A list's JSON pages and CSV: WarrantSerializer's rows, from plain column reads.
+    rows_class = WarrantRows
     filterset_class = WarrantApiFilterSet
     facets_example = examples.WARRANT_FACETS
     lookup_field = "ref"

@@ -95,7 +95,9 @@ def _person_form(form: forms.Form) -> None:
 
 # What a download of the persons reads of each (`_person_rows`): values, where a person,
 # its situation and its nationality read as three model instances a row took most of it.
-PERSON_VALUES = (
+# The person's own columns and those of the rows joined to it, which the API's rows of
+# the persons read too (api.warrants.rows), then the list's counts.
+PERSON_FIELDS = (
     "slug",
     "name",
     "other_names",
@@ -106,10 +108,8 @@ PERSON_VALUES = (
     "status",
     "status_date",
     "role",
-    "warrants_count",
-    "visits_count",
-    "incidents_count",
 )
+PERSON_VALUES = (*PERSON_FIELDS, "warrants_count", "visits_count", "incidents_count")
 
 
 def _person_rows(request) -> Callable[[dict], dict]:
@@ -319,7 +319,7 @@ def _warrant_form(form: forms.Form) -> None:
 
 # What a download of the warrants reads of each (`_warrant_rows`): values, where a
 # warrant, its person, their situation and its case read as four model instances a row
-# took most of it.
+# took most of it. The API's rows of the warrants read them too (api.warrants.rows).
 WARRANT_VALUES = (
     "ref",
     "person__name",

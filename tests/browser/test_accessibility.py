@@ -357,16 +357,15 @@ BROWSER_ADDRESS = "127.0.0.1"
 LOCKED_OUT = "the-locked-out-reporter"
 
 
-def failed_sign_ins(member=None) -> None:
+def failed_sign_ins(member=None, form: str = "/newsroom/sign-in/", group=roles.REPORTERS) -> None:
     """All but the last of the failed sign-ins that lock LOCKED_OUT out from the browser's
-    address (ICCWATCH_LOGIN_FAILURE_LIMIT, django-axes), each sent to the newsroom's form:
-    the browser's next wrong password locks it and opens the lockout page."""
-    staffer(LOCKED_OUT, roles.REPORTERS, password="the-right-password-after-all")
+    address (ICCWATCH_LOGIN_FAILURE_LIMIT, django-axes), each sent to the sign-in `form`
+    (the newsroom's, or the admin's for an admin): the browser's next wrong password locks
+    it and opens the lockout page."""
+    staffer(LOCKED_OUT, group, password="the-right-password-after-all")
     client = Client(REMOTE_ADDR=BROWSER_ADDRESS)
     for attempt in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT - 1):
-        answer = client.post(
-            "/newsroom/sign-in/", {"username": LOCKED_OUT, "password": f"wrong-{attempt}"}
-        )
+        answer = client.post(form, {"username": LOCKED_OUT, "password": f"wrong-{attempt}"})
         assert answer.status_code == 200, f"failed sign-in {attempt + 1}: {answer.status_code}"
 
 
@@ -453,6 +452,7 @@ PREPARED = {
     "newsroom-alerts": subscription_with_deliveries,
     "newsroom-alert-log": subscription_with_deliveries,
     "sign-in-locked": failed_sign_ins,
+    "admin-sign-in-locked": lambda member: failed_sign_ins(member, "/admin/login/", roles.ADMINS),
 }
 
 
@@ -627,6 +627,16 @@ ACTIONS = [
         None,
         {"#id_username": LOCKED_OUT, "#id_password": "still-not-the-password"},
         "form:has(#id_password) button[type=submit]",
+        429,
+    ),
+    # The same on the admin's sign-in: its lockout page, in the admin's frame
+    # (accounts/admin/locked_out.html, accounts.lockout).
+    (
+        "admin-sign-in-locked",
+        "/admin/login/",
+        None,
+        {"#id_username": LOCKED_OUT, "#id_password": "still-not-the-password"},
+        "#login-form [type=submit]",
         429,
     ),
 ]

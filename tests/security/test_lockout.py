@@ -65,6 +65,116 @@ def test_the_lockout_page_is_a_newsroom_page_as_the_sign_in_page_it_answers_for(
     assert page.count("<h1>") == 1 and "Too many failed sign-ins for this account" in page
 
 
+# The lockout page's words in each language: its title, and what it says of the lock.
+LOCKED = {
+    "en": (
+        "Sign-in locked",
+        "Too many failed sign-ins for this account from your address",
+        "It lasts 30 minutes from the last one.",
+    ),
+    "fr": (
+        "Connexion bloquée",
+        "Trop de connexions échouées pour ce compte depuis votre adresse",
+        "Il dure 30 minutes à partir de la dernière.",
+    ),
+}
+
+
+def locked_out(url: str, username: str, language: str, **headers):
+    """The answer to the right password for `username` at `url` once the failures before
+    it locked it out, asked for in `language` (the reader's language cookie)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for i in range(settings.ICCWATCH_LOGIN_FAILURE_LIMIT):
+        sign_in(client, url, username, f"wrong-{i}")
+    return client.post(
+        url,
+        {"username": username, "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="203.0.113.7",
+        **headers,
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_admins_lockout_page_is_in_the_admins_frame(settings, language):
+    """Locked out of the admin's sign-in, an admin saw the newsroom's lockout page, in the
+    newsroom's frame (its menu, its title), for a sign-in made in the admin's: the page is
+    now the admin's, as its sign-in page is, and says the same."""
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+    User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    response = locked_out("/admin/login/", "root", language)
+    assert response.status_code == 429
+    page = response.content.decode()
+    title, reason, duration = LOCKED[language]
+    header = "Administration d’iccwatch" if language == "fr" else "iccwatch administration"
+    site_title = "Admin iccwatch" if language == "fr" else "iccwatch admin"
+    assert f'<html lang="{language}"' in page
+    assert f"<title>{title} | {site_title}</title>" in page
+    assert f'<div id="site-name"><a href="/admin/">{header}</a></div>' in page
+    assert re.search(r'<body class="[^"]*\blogin\b', page)  # the sign-in page's layout
+    assert page.count("<h1>") == 1 and f"<h1>{title}</h1>" in page
+    assert reason in page and duration in page
+    assert f"{settings.ICCWATCH_LOGIN_FAILURE_LIMIT} " in page.split('id="lock-duration"')[1]
+    # Not the newsroom's frame: no newsroom menu, title or sign-out.
+    assert '<div class="newsroom">' not in page and "Newsroom" not in page
+    assert not signed_in(Client())
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_newsrooms_lockout_page_stays_the_newsrooms(settings, language):
+    """The newsroom's sign-in, and any other sign-in form but the admin's, still answer a
+    lockout with the newsroom's page, in the newsroom's frame."""
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+    account("rita", "reporters")
+    title, reason, duration = LOCKED[language]
+    for url in (reverse("newsroom:sign-in"), "/test-signin/"):
+        response = locked_out(url, "rita", language)
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert '<div class="newsroom">' in page and 'id="site-name"' not in page
+        assert f"<title>{title} · " in page and f"<h1>{title}</h1>" in page
+        assert reason in page and duration in page
+
+
+def axes_own_and_ours(settings, url: str, username: str, language: str, **headers) -> list:
+    """The lockout answer at `url`, from django-axes' own (no AXES_LOCKOUT_CALLABLE: its
+    template, AXES_LOCKOUT_TEMPLATE, or its JSON) and from ours, the attempts cleared
+    before each: [(status, body, headers)], each page's per-answer nonce left out."""
+    answers = []
+    for lockout in (None, "accounts.lockout.lockout_response"):
+        settings.AXES_LOCKOUT_CALLABLE = lockout
+        AccessAttempt.objects.all().delete()
+        response = locked_out(url, username, language, **headers)
+        body = re.sub(r'nonce="[^"]*"', "", response.content.decode())
+        kept = ("Content-Type", "Content-Language", "Access-Control-Allow-Origin")
+        answers.append((response.status_code, body, {h: response.get(h) for h in kept}))
+    return answers
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_newsrooms_lockout_page_is_axes_own_page_as_before(settings, language):
+    """What the newsroom's sign-in answers a lockout with is, byte for byte, what
+    django-axes answered with its template before the admin's had its own."""
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+    account("rita", "reporters")
+    own, ours = axes_own_and_ours(settings, reverse("newsroom:sign-in"), "rita", language)
+    assert own == ours
+    assert own[0] == 429 and LOCKED[language][1] in own[1]
+
+
+def test_a_script_locked_out_of_the_admin_gets_axes_own_json(settings):
+    """A sign-in sent by a script (X-Requested-With: XMLHttpRequest) gets the lock as JSON,
+    the admin's as any other, as django-axes answers it."""
+    User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    own, ours = axes_own_and_ours(
+        settings, "/admin/login/", "root", "en", HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert own == ours
+    assert own[0] == 429 and own[2]["Content-Type"] == "application/json"
+    limit = settings.ICCWATCH_LOGIN_FAILURE_LIMIT
+    assert f'"failure_limit": {limit}, "username": "root"' in own[1]
+
+
 def test_the_lockout_holds_for_that_username_and_address_only_and_ends_after_the_cool_off():
     User.objects.create_superuser("root", "root@example.org", PASSWORD)
     account("ada", "admins", staff=True)
