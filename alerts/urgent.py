@@ -8,7 +8,8 @@ Urgent: the person is, or is announced to be, in a state bound to arrest him.
 - an `occurred` (or transit) visit whose possible days include today, to a host the
   verdict says is bound: `non_compliance`, or (while the outcome is not yet known, so
   the stored verdict is `pending` without a basis) the verdict the rule gives if the
-  person is not arrested is `non_compliance`. An arrest (`complied`) is no alert.
+  person is not arrested is `non_compliance`. An arrest, or the person giving himself
+  up (`complied`), is no alert.
 
 A visit whose end is not known (`end_known` False) has no last possible day: its possible
 days are its start onward (docs/DOMAIN.md, "Dates"; Visit.possible_days), so, as its dates

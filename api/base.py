@@ -1820,6 +1820,14 @@ from the version alone whether the contract moved since it was written):
   is `"?"` is a `400` naming `end`: a trip that did not take place has no end to be
   unknown (give its planned end, or none for one day). An `announced` trip may still
   have one.
+- 6 December 2026, voluntary surrenders: a visit's `outcome` takes a new value,
+  `self_surrendered`: the person gave themselves up (to the host's authorities, to a
+  foreign embassy or to the Court) and was transferred to the Court, which is no arrest
+  by the host (Bosco Ntaganda in Kigali, 2013, was `arrested`). Reports may send it for a
+  trip that took place. Its verdict is `complied`, as an arrest's, whose label now reads
+  "complied (taken into custody)" (it was "complied (arrested)"); its `explanation` says
+  that the person surrendered voluntarily, never that the host arrested them. A client
+  that lists the outcomes must accept the new one.
 """
 
 

@@ -249,7 +249,9 @@ GLOSSARY = {
     "place": "Where in the host state the person went (null if unknown).",
     "occasion": "Why the person went (a summit, a state visit...; null if unknown).",
     "status": "Whether the visit took place: occurred, cancelled, virtual, transit or announced.",
-    "outcome": "What the host did: not_arrested, left_early, arrested, released, unknown or n/a.",
+    "outcome": "What the host did: not_arrested, left_early, arrested, released, "
+    "self_surrendered (the person gave themselves up and was transferred to the Court: no "
+    "arrest by the host; verdict `complied`), unknown or n/a.",
     "review_state": "The visit's review: only `verified` visits are public.",
     "verdict": "The verdict on the host for this visit, or null before the first evaluation.",
     "person": "The person wanted by the ICC.",

@@ -96,7 +96,7 @@ SELECT vv.id,
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_IN_FORCE}) THEN 'no_warrant_in_force'
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_USABLE}) THEN 'warrant_not_public'
         WHEN vv.host_control = 'none' THEN 'no_control'
-        WHEN vv.outcome = 'arrested' THEN 'complied'
+        WHEN vv.outcome IN ('arrested', 'self_surrendered') THEN 'complied'
         WHEN NOT EXISTS (SELECT 1 FROM warrants_warrant w WHERE {_BOUND}) THEN 'no_obligation'
         WHEN vv.status IN ('occurred', 'transit') AND vv.outcome IN ('not_arrested', 'left_early', 'released')
             THEN 'non_compliance'

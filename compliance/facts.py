@@ -126,7 +126,11 @@ from dataclasses import dataclass, field
 #   text not read (FindingFacts.reported_by "state": Nigeria, 5 September 2013), carries
 #   `reported_by` on its `finding` and `no_court_finding` reasons, so that the explanation
 #   attributes it ("According to the state concerned alone …"). No verdict code changes.
-RULE_VERSION = "2026.12.06.7"
+# 2026.12.06.8: a person who gave himself up (outcome `self_surrendered`: Bosco Ntaganda at
+#   the US Embassy in Kigali, 2013) is `complied`, as an arrest is, whether or not the host
+#   was bound; its `visit` (or `warrant_sealed`) reason carries that outcome, and the
+#   explanation says the person surrendered voluntarily, never that the host arrested him.
+RULE_VERSION = "2026.12.06.8"
 
 # Art. 126(1): the Statute entered into force on 2002-07-01 for every state that
 # deposited its instrument by 2002-04-11 (the 60th instrument's deposit).
@@ -196,6 +200,13 @@ NO_FAILURE_FINDING = "no_failure"
 FINDING_KINDS = (ART_87_7, OTHER_FINDING, NO_FAILURE_FINDING)
 
 FAILED_OUTCOMES = ("not_arrested", "left_early", "released")
+# The outcomes that brought the person into custody, whether or not the host was bound
+# (verdict `complied`): arrested by the host, or gave himself up (to the host's
+# authorities, a foreign embassy or the Court) and was transferred to the Court. Only the
+# first is an arrest by the host: the reasons carry the outcome, and say which.
+ARRESTED = "arrested"
+SELF_SURRENDERED = "self_surrendered"
+CUSTODY_OUTCOMES = (ARRESTED, SELF_SURRENDERED)
 PRESENT_STATUSES = (OCCURRED, TRANSIT)
 DETERRED_STATUSES = (CANCELLED, VIRTUAL)
 

@@ -21,6 +21,7 @@ from compliance.facts import (
     ART_127_2_RESIDUAL,
     BASES,
     COMPLIED,
+    CUSTODY_OUTCOMES,
     DETERRED,
     DETERRED_STATUSES,
     END_UNKNOWN_REASON,
@@ -220,7 +221,7 @@ def _scenario(
         )
     if visit.host_control == NO_HOST_CONTROL:
         return Reading(code=NO_CONTROL, **(bound or unbound), **common)
-    if visit.outcome == "arrested":
+    if visit.outcome in CUSTODY_OUTCOMES:
         on = first_usable[0]
         cited = tuple(o.id for o in _usable_on(visit, host, warrants, on, late, False))
         usable_first = {"day": on, "warrants": cited}

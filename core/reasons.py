@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from compliance import Period
+from compliance import ARRESTED, SELF_SURRENDERED, Period
 from core.locale import language_to_mark
 from core.names import (
     country_name,
@@ -1353,13 +1353,15 @@ def _warrant_sealed(r: dict, ctx: Context) -> str:
 
 
 def _arrested_all_the_same(r: dict) -> str:
-    """For a visit under a sealed warrant on which the person was arrested: the arrest, said
-    (the verdict `warrant_not_public` comes before `complied` in the table)."""
-    if r.get("outcome") != "arrested":
+    """For a visit under a sealed warrant on which the person was arrested, or gave himself
+    up (`self_surrendered`): what happened, said (the verdict `warrant_not_public` comes
+    before `complied` in the table); a surrender is never told as an arrest."""
+    person = {"person": r.get("person", "")}
+    if r.get("outcome") == SELF_SURRENDERED:
+        return " " + _("%(person)s surrendered voluntarily during the visit all the same.") % person
+    if r.get("outcome") != ARRESTED:
         return ""
-    return " " + _("%(person)s was arrested during the visit all the same.") % {
-        "person": r.get("person", "")
-    }
+    return " " + _("%(person)s was arrested during the visit all the same.") % person
 
 
 def _sealed_sentence(r: dict) -> str:
@@ -1403,6 +1405,9 @@ def _outcome(outcome: str) -> str:
             "was arrested but then released or handed elsewhere instead of being surrendered to the Court",
         ),
         "arrested": pgettext("visit outcome", "was arrested"),
+        SELF_SURRENDERED: pgettext(
+            "visit outcome", "surrendered voluntarily and was transferred to the Court"
+        ),
     }.get(outcome, pgettext("visit outcome", "was not arrested"))
 
 
@@ -1436,6 +1441,25 @@ def _visit_sentence(r: dict, ctx: Context) -> str:
             _(
                 "%(person)s visited %(where)s %(when)s and %(outcome)s: a failure to arrest and "
                 "surrender (%(duty)s)."
+            )
+            % params
+        )
+    if conclusion == "complied" and r.get("outcome") == SELF_SURRENDERED:
+        # The person gave himself up: the host is not credited with an arrest (DOMAIN.md).
+        if transit:
+            return (
+                _(
+                    "%(person)s stopped in transit in %(where)s %(when)s, surrendered "
+                    "voluntarily and was transferred to the Court: iccwatch counts neither an "
+                    "arrest by %(state)s nor a failure to arrest."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(person)s visited %(where)s %(when)s, surrendered voluntarily and was "
+                "transferred to the Court: iccwatch counts neither an arrest by %(state)s nor "
+                "a failure to arrest."
             )
             % params
         )

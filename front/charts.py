@@ -48,7 +48,8 @@ from visits.models import VerdictCode, Visit, dates_passed_condition
 # evaluated count as "other". A chart shows only the groups it has visits in.
 GROUPS = (
     ("incident", gettext_lazy("non-compliance"), "hatch"),
-    ("complied", gettext_lazy("complied (arrested)"), "solid"),
+    # An arrest or a voluntary surrender: the person taken into custody (VerdictCode's label).
+    ("complied", gettext_lazy("complied (taken into custody)"), "solid"),
     # Every trip called off or attended by video, whether or not its host would have been
     # bound (India, 2023, was not): "deterred" would say more than the count knows.
     ("deterred", gettext_lazy("did not travel (called off or by video)"), "dots"),

@@ -44,7 +44,7 @@ def shade_rank(code: str) -> int:
     The order, over docs/DOMAIN.md's verdicts ("The verdict for one visit"):
 
     1. `non_compliance`: an incident, a bound host that did not arrest;
-    2. `complied`: the person was arrested;
+    2. `complied`: the person was taken into custody (arrested, or surrendered voluntarily);
     3. every other verdict on a trip that took place, or is announced or not yet decided
        (`no_control`, `no_obligation`, `warrant_not_public`, `no_warrant_in_force`,
        `pending`, `upcoming`): the legend's "other verdicts", all one shade;
@@ -107,7 +107,7 @@ def person_host_shades(person) -> dict[str, HostShade]:
 
 def shade_words(code: str) -> str:
     """The shade of a state whose most serious verdict is `code`, in the legend's words:
-    "non-compliance", "complied (arrested)", "did not travel", or "other verdicts"."""
+    "non-compliance", "complied (taken into custody)", "did not travel", or "other verdicts"."""
     css = verdict_css(code)
     return _("other verdicts") if css == "other" else summaries.verdict_words(code)
 
@@ -188,19 +188,19 @@ def travel_map(person, visits, hosts: dict[str, HostShade] | None = None) -> str
     if total > len(visits):
         description = _(
             "Host states are shaded by the most serious verdict among all the trips there "
-            "(%(total)s recorded trips in all): non-compliance, then an arrest, then any other "
-            "verdict on a trip that took place or is announced; a state is shaded “did not "
-            "travel” only where every trip there was called off. Only the latest trips have a "
-            "dot (%(shown)s of %(total)s), placed at their city when known: the travel "
-            "timeline on this page lists them; the list of visits gives every trip."
+            "(%(total)s recorded trips in all): non-compliance, then a person taken into "
+            "custody, then any other verdict on a trip that took place or is announced; a state "
+            "is shaded “did not travel” only where every trip there was called off. Only the "
+            "latest trips have a dot (%(shown)s of %(total)s), placed at their city when known: "
+            "the travel timeline on this page lists them; the list of visits gives every trip."
         ) % {"total": total, "shown": len(visits)}
     else:
         description = _(
             "Host states are shaded by the most serious verdict on a visit there: non-compliance, "
-            "then an arrest, then any other verdict on a trip that took place or is announced; "
-            "a state is shaded “did not travel” only where every trip there was called off. "
-            "Each dot is a trip, placed at its city when known. The travel timeline on this "
-            "page lists the same trips."
+            "then a person taken into custody, then any other verdict on a trip that took place "
+            "or is announced; a state is shaded “did not travel” only where every trip there was "
+            "called off. Each dot is a trip, placed at its city when known. The travel timeline "
+            "on this page lists the same trips."
         )
     return worldmap.render(
         classes=classes,
@@ -232,9 +232,9 @@ def hosted_map(state, visits) -> str | None:
         % {"state": in_sentence(summaries.state_name(state))},
         description=_(
             "The state is shaded by the most serious verdict on a visit it hosted: "
-            "non-compliance, then an arrest, then any other verdict on a trip that took place "
-            "or is announced; it is shaded “did not travel” only where every trip was "
-            "called off. Each dot is a visit, placed at its city when known. The table of "
-            "visits on this page lists the same visits."
+            "non-compliance, then a person taken into custody, then any other verdict on a trip "
+            "that took place or is announced; it is shaded “did not travel” only where every "
+            "trip was called off. Each dot is a visit, placed at its city when known. The table "
+            "of visits on this page lists the same visits."
         ),
     )

@@ -40,6 +40,20 @@ VERSIONS: tuple[RuleVersion, ...] = tuple(
     RuleVersion(version, datetime.date.fromisoformat(day), summary)
     for version, day, summary in (
         (
+            "2026.12.06.8",
+            "2026-12-06",
+            _(
+                "A person who gave themselves up (to the host's authorities, to a foreign "
+                "embassy or to the Court) and was transferred to the Court is recorded as such, "
+                "no longer as arrested by the host: the verdict is still “complied”, but its "
+                "explanation says that the person surrendered voluntarily and that iccwatch "
+                "counts no arrest by the host (Bosco Ntaganda, who surrendered at the US "
+                "Embassy in Kigali in March 2013: Rwanda arrested nobody). The verdict's label "
+                "now reads “complied (taken into custody)”, true of an arrest and of a "
+                "surrender alike."
+            ),
+        ),
+        (
             "2026.12.06.7",
             "2026-12-06",
             _(

@@ -40,8 +40,11 @@ class HostControl(models.TextChoices):
 class VisitOutcome(models.TextChoices):
     """What the host did (docs/DOMAIN.md, "Visit"): `not_arrested`, `left_early` and
     `released` are failures to arrest where the host was bound (Arts. 86, 89(1)),
-    `arrested` is compliance, `unknown` keeps the verdict `pending`, and `n/a` is the only
-    outcome of a trip that did not take place (visits.reports.NOT_TAKEN_STATUSES)."""
+    `arrested` is compliance, `self_surrendered` (the person gave himself up and was
+    transferred to the Court) is compliance with no arrest by the host (verdict `complied`
+    all the same, never told as an arrest), `unknown` keeps the verdict `pending`, and `n/a`
+    is the only outcome of a trip that did not take place
+    (visits.reports.NOT_TAKEN_STATUSES)."""
 
     NOT_ARRESTED = "not_arrested", _("not arrested")
     LEFT_EARLY = "left_early", _("left early")
@@ -49,6 +52,12 @@ class VisitOutcome(models.TextChoices):
     # Let go, or handed to another state instead of the Court (Blé Goudé, extradited from
     # Ghana to Côte d'Ivoire in 2013): the label says both, not "released" alone.
     RELEASED = "released", _("arrested, then released or handed elsewhere")
+    # Gave himself up, to the host's authorities, a foreign embassy or the Court (Bosco
+    # Ntaganda at the US Embassy in Kigali, 2013): not an arrest by the host.
+    SELF_SURRENDERED = (
+        "self_surrendered",
+        _("surrendered voluntarily, then transferred to the Court"),
+    )
     # Its own context: French writes it « inconnue », agreeing with « issue » (the outcome),
     # where an unknown date or version is « inconnu ».
     UNKNOWN = "unknown", pgettext_lazy("a visit's outcome", "unknown")
@@ -854,7 +863,10 @@ class VerdictCode(models.TextChoices):
     NO_WARRANT_IN_FORCE = "no_warrant_in_force", _("no warrant in force")
     WARRANT_NOT_PUBLIC = "warrant_not_public", _("warrant not public")
     NO_CONTROL = "no_control", _("no control of the place")
-    COMPLIED = "complied", _("complied (arrested)")
+    # The person was taken into custody: arrested by the host, or gave himself up
+    # (outcome `self_surrendered`), which is no arrest by the host (docs/DOMAIN.md). The
+    # label says what is true of both; the explanation says which.
+    COMPLIED = "complied", _("complied (taken into custody)")
     NO_OBLIGATION = "no_obligation", _("no obligation")
     NON_COMPLIANCE = "non_compliance", _("non-compliance")
     WITHDRAWN = "withdrawn", _("withdrawn")

@@ -51,7 +51,9 @@ VERDICT_MEANINGS = {
         "authority) and could not arrest there. The page gives the basis it would have had."
     ),
     compliance.COMPLIED: gettext_lazy(
-        "The person was arrested during the visit, whether or not the host was bound to."
+        "The person was taken into custody during the visit, whether or not the host was "
+        "bound to arrest: the host arrested them, or they surrendered voluntarily and were "
+        "transferred to the Court, which iccwatch does not count as an arrest by the host."
     ),
     compliance.NO_OBLIGATION: gettext_lazy(
         "The host was not bound to arrest on any day of the visit on which a warrant was in "
@@ -125,6 +127,11 @@ OUTCOME_MEANINGS = {
     VisitOutcome.RELEASED: gettext_lazy(
         "the host arrested the person, then let them go or handed them elsewhere instead of "
         "surrendering them to the Court."
+    ),
+    VisitOutcome.SELF_SURRENDERED: gettext_lazy(
+        "the person gave themselves up, to the host's authorities, to a foreign embassy or to "
+        "the Court, and was transferred to the Court: no arrest by the host (Bosco Ntaganda at "
+        "the US Embassy in Kigali in 2013)."
     ),
     VisitOutcome.UNKNOWN: gettext_lazy(
         "the sources do not say what happened: the verdict is pending."

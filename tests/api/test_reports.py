@@ -430,6 +430,35 @@ def test_an_announced_trip_is_filed_without_an_outcome(tajikistan_removed, clien
     assert "“not applicable”" in refused.json()["error"]["fields"]["outcome"][0]
 
 
+def test_a_person_who_gave_himself_up_is_filed_and_never_previewed_as_an_arrest(
+    tajikistan_removed, clients
+):
+    """`self_surrendered` (the person gave himself up and was transferred to the Court) is
+    an outcome a report may send for a trip that took place: its preview is `complied`,
+    saying that he surrendered voluntarily, never that the host arrested him; a trip
+    announced cannot have it. The schema lists it among the outcomes a report takes."""
+    filed = file(clients["reporter"], {**TAJIKISTAN, "outcome": "self_surrendered"})
+    assert filed.status_code == 201, filed.content
+    body = filed.json()
+    assert (body["outcome"], body["preview"]["code"]) == ("self_surrendered", "complied")
+    assert (
+        "surrendered voluntarily and was transferred to the Court"
+        in (body["preview"]["explanation"])
+    )
+    assert "arrested" not in body["preview"]["explanation"]
+    assert Report.objects.get().data["outcome"] == "self_surrendered"
+    refused = file(clients["reporter"], {**ANNOUNCED, "outcome": "self_surrendered"})
+    assert refused.status_code == 400
+    assert "“not applicable”" in refused.json()["error"]["fields"]["outcome"][0]
+    schema = clients["reporter"].get("/api/v1/schema/", {"format": "json"}).json()
+    enums = [
+        s["enum"]
+        for s in schema["components"]["schemas"].values()
+        if "self_surrendered" in s.get("enum", [])
+    ]
+    assert enums and all("arrested" in e and "released" in e for e in enums), enums
+
+
 def test_a_trip_that_took_place_without_an_outcome_is_asked_it_in_the_forms_words(
     tajikistan_removed, clients
 ):

@@ -238,11 +238,27 @@ def test_a_warrants_file_cut_at_a_line_break_tells_what_it_lost(seeded, dataset_
         ("announced", "not_arrested", "did not take place: its outcome is n/a, not not_arrested"),
         ("cancelled", "not_arrested", "did not take place: its outcome is n/a, not not_arrested"),
         ("virtual", "arrested", "did not take place: its outcome is n/a, not arrested"),
+        # A person cannot give himself up on a trip that did not take place.
+        (
+            "announced",
+            "self_surrendered",
+            "did not take place: its outcome is n/a, not self_surrendered",
+        ),
+        (
+            "cancelled",
+            "self_surrendered",
+            "did not take place: its outcome is n/a, not self_surrendered",
+        ),
+        (
+            "virtual",
+            "self_surrendered",
+            "did not take place: its outcome is n/a, not self_surrendered",
+        ),
         (
             "occurred",
             "n/a",
             "took place: its outcome says what the host did (not_arrested, left_early, "
-            "arrested, released, or unknown if it is not known), not n/a",
+            "arrested, released, self_surrendered, or unknown if it is not known), not n/a",
         ),
     ],
 )
@@ -268,6 +284,24 @@ def test_an_outcome_that_does_not_go_with_the_status_is_a_row_error_not_a_traceb
         "3166-1 alpha-3 country code",
     ]
     assert record() == before
+
+
+@pytest.mark.parametrize("status", ["occurred", "transit"])
+def test_a_person_who_gave_himself_up_imports_on_a_trip_that_took_place(
+    seeded, dataset_dir, tmp_path, status
+):
+    """`self_surrendered` (data/DICTIONARY.md) is an outcome of a trip that took place, a
+    visit or a transit stop: the row imports, and its verdict is `complied` with the basis
+    the host had, the explanation saying the person surrendered voluntarily."""
+    path = newer_copy(dataset_dir, tmp_path / "data")
+    edit(path, "visits.csv", "id", MONGOLIA, status=status, outcome="self_surrendered")
+    import_dataset(path)
+    visit = Visit.objects.get(slug=MONGOLIA)
+    assert (visit.status, visit.outcome) == (status, "self_surrendered")
+    assert (visit.verdict.code, visit.verdict.basis) == ("complied", "state_party")
+    assert "surrendered voluntarily and was transferred to the Court" in (
+        visit.verdict.explanation_text("en")
+    )
 
 
 def test_a_situation_name_whose_address_is_too_long_is_a_row_error_not_a_traceback(

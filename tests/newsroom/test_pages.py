@@ -658,6 +658,29 @@ def test_preview_shows_the_verdict_and_explanation_without_saving(
     assert '<option value="Dushanbe">' in html
 
 
+def test_a_person_who_gave_himself_up_is_reported_and_previewed_as_no_arrest(
+    tajikistan_removed, reporter, signed_in
+):
+    """The form's outcome menu offers `self_surrendered` (the person gave himself up and was
+    transferred to the Court): its preview is `complied`, saying he surrendered voluntarily,
+    never that Tajikistan arrested him; submitted, the report keeps it."""
+    client = signed_in(reporter)
+    blank = text(client.get(reverse("newsroom:new")))
+    assert (
+        '<option value="self_surrendered">surrendered voluntarily, then transferred to the '
+        "Court</option>"
+    ) in blank
+    page = text(
+        client.post(reverse("newsroom:new"), form_data("preview", outcome="self_surrendered"))
+    )
+    assert 'data-code="complied"' in page
+    assert "surrendered voluntarily and was transferred to the Court" in page
+    assert "was arrested" not in page
+    client.post(reverse("newsroom:new"), form_data(outcome="self_surrendered"))
+    report = Report.objects.get()
+    assert (report.state, report.data["outcome"]) == ("submitted", "self_surrendered")
+
+
 def test_an_overlapping_visit_is_shown_and_the_source_can_go_to_it(seeded, reporter, signed_in):
     client = signed_in(reporter)
     existing = Visit.objects.get(slug="vladimir-putin-tjk-2025-10-08")

@@ -301,7 +301,7 @@ def test_an_embedded_card_shows_three_verdicts_and_the_others_total():
 
     counts = (
         ("non_compliance", "non-compliance", 5),
-        ("complied", "complied (arrested)", 4),
+        ("complied", "complied (taken into custody)", 4),
         ("deterred", "did not travel", 3),
         ("pending", "pending", 2),
         ("", "not yet evaluated", 1),

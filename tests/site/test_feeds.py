@@ -90,7 +90,7 @@ def test_a_withdrawn_flag_appears_in_the_feed(reader, seeded):
     assert len(entries) == 2
     newest = entries[0]
     assert newest.find(f"{ATOM}title").text.startswith(
-        "Incident withdrawn (now complied (arrested))"
+        "Incident withdrawn (now complied (taken into custody))"
     )
     assert "correction: the sources now report an arrest" in newest.find(f"{ATOM}summary").text
     change = VerdictChange.objects.filter(visit=visit).latest("changed_at")

@@ -316,5 +316,6 @@ def test_a_titles_several_values_of_a_filter_read_as_alternatives(reader, seeded
     )
     three = title(reader, "/fr/visits/?verdict=non_compliance,deterred,complied")
     assert three == (
-        "Visites — Verdict\u00a0: non-coopération, pas de déplacement ou coopération (arrestation)"
+        "Visites — Verdict\u00a0: non-coopération, pas de déplacement ou coopération "
+        "(placement en détention)"
     ), three

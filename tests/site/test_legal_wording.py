@@ -268,6 +268,56 @@ def test_a_warrant_that_may_not_yet_have_been_in_force_is_said_to_have_possibly_
     )
 
 
+# The dataset's visits whose person gave himself up (data/visits.csv, `self_surrendered`),
+# with their host's name in English and in French.
+GAVE_THEMSELVES_UP = [
+    ("bosco-ntaganda-rwa-2013-03-18", "Rwanda", "Rwanda"),
+    ("dominic-ongwen-caf-2015-01-16", "the Central African Republic", "République centrafricaine"),
+    ("ali-kushayb-caf-2020-06-09", "the Central African Republic", "République centrafricaine"),
+    ("paul-gicheru-nld-2020-11-02", "the Netherlands", "Pays-Bas"),
+]
+
+
+@pytest.mark.parametrize(("slug", "english", "french"), GAVE_THEMSELVES_UP)
+def test_a_person_who_gave_himself_up_is_never_said_to_have_been_arrested_by_the_host(
+    reader, seeded, slug, english, french
+):
+    """/visits/bosco-ntaganda-rwa-2013-03-18/ said "complied (arrested)" and "Bosco Ntaganda
+    visited Kigali, Rwanda on 18–22 March 2013 and was arrested under the warrant", while
+    its own occasion reads "Fled DRC; surrendered at the US Embassy": he gave himself up,
+    and Rwanda, not a party, arrested nobody. A journalist quoting the page would have
+    written "Rwanda arrested Ntaganda". Each such visit of the dataset says the person
+    surrendered voluntarily, its label and its host's page say no arrest, in both
+    languages."""
+    page = html.unescape(body(reader.get(f"/visits/{slug}/")))
+    assert (
+        "surrendered voluntarily and was transferred to the Court: iccwatch counts neither an "
+        f"arrest by {english} nor a failure to arrest."
+    ) in page
+    assert "was arrested" not in page and "(arrested)" not in page
+    assert "complied (taken into custody)" in page
+    fr = html.unescape(body(reader.get(f"/fr/visits/{slug}/")))
+    assert (
+        "reddition volontaire, puis transfert à la Cour\u00a0: iccwatch ne retient ni arrestation "
+        f"par l’État hôte ({french}) ni défaut d’arrestation."
+    ) in fr
+    assert "arrestation en exécution du mandat" not in fr and "(arrestation)" not in fr
+
+
+def test_the_state_of_a_person_who_gave_himself_up_is_credited_with_no_arrest(reader, seeded):
+    """/states/RWA/ counted Ntaganda's surrender at the US Embassy in Kigali as Rwanda's
+    arrest: "complied (arrested)" in its chart, its table, its timeline and its map."""
+    page = html.unescape(body(reader.get("/states/RWA/")))
+    assert "Bosco Ntaganda visited Kigali, Rwanda on 18–22 March 2013, surrendered voluntarily" in (
+        page
+    )
+    assert "(arrested)" not in page and "then an arrest" not in page
+    assert "Complied (taken into custody)" in page
+    fr = html.unescape(body(reader.get("/fr/states/RWA/")))
+    assert "(arrestation)" not in fr and "puis une arrestation" not in fr
+    assert "coopération (placement en détention)" in fr
+
+
 def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_finding(
     reader, seeded
 ):

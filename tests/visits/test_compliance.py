@@ -310,6 +310,17 @@ VERDICT_ROWS = [
                  id="complied-bound-host-arrested"),
     pytest.param(visit("2024-09-02", outcome="arrested"), CHINA, [PUTIN], COMPLIED, "",
                  id="complied-unbound-host-arrested-anyway"),
+    # complied: the person gave himself up and was transferred to the Court, on a visit or a
+    # transit stop (the statuses a trip that took place has), bound host or not: no failure
+    # to arrest, and no arrest by the host (Ntaganda in Rwanda, 2013).
+    pytest.param(visit("2024-09-02", outcome="self_surrendered"), MONGOLIA, [PUTIN], COMPLIED,
+                 STATE_PARTY, id="complied-bound-host-person-gave-himself-up"),
+    pytest.param(visit("2024-09-02", outcome="self_surrendered"), CHINA, [PUTIN], COMPLIED, "",
+                 id="complied-unbound-host-person-gave-himself-up"),
+    pytest.param(visit("2024-09-02", status="transit", outcome="self_surrendered"), MONGOLIA,
+                 [PUTIN], COMPLIED, STATE_PARTY, id="complied-bound-host-gave-up-in-transit"),
+    pytest.param(visit("2024-09-02", status="transit", outcome="self_surrendered"), CHINA,
+                 [PUTIN], COMPLIED, "", id="complied-unbound-host-gave-up-in-transit"),
     # no_obligation
     pytest.param(visit("2023-10-17", "2023-10-18"), CHINA, [PUTIN], NO_OBLIGATION, "",
                  id="no-obligation-host-never-a-party"),
@@ -1291,6 +1302,71 @@ def test_a_sealed_warrant_s_reasons_say_the_person_was_arrested_all_the_same():
     assert "arrested during the visit" not in english(not_arrested)
 
 
+@pytest.mark.parametrize(
+    ("status", "host", "basis", "where", "state", "french_state"),
+    [
+        pytest.param("occurred", MONGOLIA, STATE_PARTY, "visited Mongolia", "Mongolia",
+                     "Mongolie", id="visit-bound-host"),
+        pytest.param("occurred", CHINA, "", "visited China", "China", "Chine",
+                     id="visit-host-not-bound"),
+        pytest.param("transit", MONGOLIA, STATE_PARTY, "stopped in transit in Mongolia",
+                     "Mongolia", "Mongolie", id="transit-bound-host"),
+        pytest.param("transit", CHINA, "", "stopped in transit in China", "China", "Chine",
+                     id="transit-host-not-bound"),
+    ],
+)
+def test_a_person_who_gave_himself_up_complied_and_was_not_arrested_by_the_host(
+    status, host, basis, where, state, french_state
+):
+    """Bosco Ntaganda walked into the US Embassy in Kigali in March 2013 and asked to be sent
+    to The Hague: the page said he "was arrested under the warrant", and Rwanda, not a
+    party, was credited with an arrest. A person who gave himself up (`self_surrendered`)
+    came into the Court's custody, so the verdict is `complied` with the basis the host had
+    (none where it was not bound), never `non_compliance`; the explanation says he
+    surrendered voluntarily and that the host is credited with no arrest, in English and in
+    French, never that he was arrested."""
+    gave_himself_up = visit("2024-09-02", status=status, outcome="self_surrendered")
+    verdict = evaluate(gave_himself_up, host, [PUTIN])
+    assert (verdict.code, verdict.basis) == (COMPLIED, basis)
+    text = english(verdict)
+    assert (
+        f"Vladimir Putin {where} on 2 September 2024, surrendered voluntarily and was "
+        f"transferred to the Court: iccwatch counts neither an arrest by {state} nor a failure "
+        "to arrest."
+    ) in text, text
+    assert "arrested" not in text, text
+    french = render(verdict.reasons, "fr", READ_ON)
+    visite = "escale" if status == "transit" else "visite"
+    assert (
+        f"Vladimir Putin\u00a0: {visite} ({french_state}) le 2 septembre 2024\u202f; reddition "
+        "volontaire, puis transfert à la Cour\u00a0: iccwatch ne retient ni arrestation par "
+        f"l’État hôte ({french_state}) ni défaut d’arrestation."
+    ) in french, french
+    assert "arrestation en exécution du mandat" not in french
+    # The same visit, the person arrested by the host: told as an arrest.
+    arrested = evaluate(visit("2024-09-02", status=status, outcome="arrested"), host, [PUTIN])
+    assert (arrested.code, arrested.basis) == (COMPLIED, basis)
+    assert "was arrested under the warrant" in english(arrested)
+
+
+def test_a_sealed_warrant_s_reasons_say_the_person_gave_himself_up_all_the_same():
+    """`warrant_not_public` comes before `complied`: a person who gave himself up while the
+    warrant was sealed is said to have surrendered voluntarily, not to have been arrested,
+    and not passed over as if nothing had happened."""
+    verdict = evaluate(
+        visit("2005-09-01", outcome="self_surrendered", **KONY_VISIT),
+        CENTRAL_AFRICAN_REPUBLIC,
+        [KONY],
+    )
+    assert verdict.code == WARRANT_NOT_PUBLIC
+    text = english(verdict)
+    assert "Joseph Kony surrendered voluntarily during the visit all the same." in text
+    assert "arrested" not in text
+    french = render(verdict.reasons, "fr", READ_ON)
+    assert "Joseph Kony\u00a0: reddition volontaire pendant la visite malgré tout." in french
+    assert "arrestation pendant la visite" not in french
+
+
 # --- Explanations: basis, deciding dates, warrant, sources --------------------------------
 
 
@@ -2028,6 +2104,7 @@ RESIDUAL_TELLINGS = {
     "visited": ({}, NON_COMPLIANCE, None),
     "transit": ({"status": "transit"}, NON_COMPLIANCE, None),
     "arrested": ({"outcome": "arrested"}, COMPLIED, None),
+    "gave-himself-up": ({"outcome": "self_surrendered"}, COMPLIED, None),
     "called-off": (CALLED_OFF, DETERRED, True),
     "by-video": (BY_VIDEO, DETERRED, True),
     "announced": (ANNOUNCED_TRIP, UPCOMING, True),
