@@ -111,6 +111,16 @@ def test_every_word_of_the_query_must_sound_like_a_name(seeded):
     assert not found & {"vladimir-putin", "valery-gerasimov"}, found
 
 
+@pytest.mark.parametrize("query", ["Binyamin", "Benyamin Netanyahou", "Binyamin Nétanyahou"])
+def test_a_y_written_for_a_j_sounds_like_it(seeded, query):
+    """French writes "Benyamin" (the Hebrew Binyamin) where English writes "Benjamin", and
+    Double Metaphone codes the two apart (PNMN, PNJM): each word is coded with "y" for "j"
+    too (warrants migration 0007), so that every word of « Benyamin Netanyahou » sounds like
+    one of his, and "Binyamin" alone, no close spelling of any name, finds him by sound."""
+    (found,) = search.search(query, kinds=("person",)).persons
+    assert (found["slug"], found["sounds"]) == ("benjamin-netanyahu", True)
+
+
 def test_the_page_says_a_person_was_found_by_how_the_name_sounds(seeded, reader):
     html = body(reader.get("/search/?q=Poutine"))
     assert 'href="/persons/vladimir-putin/"' in html and "Found by how the name sounds" in html
