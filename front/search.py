@@ -31,7 +31,9 @@ yields only its best `limit` visits (its best is the latest, read in order off a
 of the published visits and stopped there: visits migrations 0016 and 0018), so the best
 of their union are the best of all the matches; nothing is counted or ranked over every match. Three queries
 whatever the data: the persons (whose best few also give the trips listed), the states,
-the visits; a fourth reads the places once per data version (place_list).
+the visits; a fourth reads the places once per data version (place_list), and one more
+asks, when a person only sounds like the query, whether it names a state or a place
+(_names_state_or_place), before their trips are ranked first.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ from warrants.models import Person, PersonStatus
 THRESHOLD = 0.5
 # The score of a person found only by how the query sounds (_PERSONS_MATCHED), plus a
 # twentieth of their similarity: below THRESHOLD, so every match by spelling ranks first;
-# their trips rank after the places and hosts found (_VISITS), and they are left out when
-# the query is a state's name or code ("Bhutan" sounds like Putin) or a place's name.
+# their trips rank after those of persons found by spelling, and before the places, hosts
+# and occasions found, as any person's trips do (_VISITS); they are left out when the
+# query is a state's name or code ("Bhutan" sounds like Putin) or a place's name.
 SOUNDS_SCORE = 0.45
 # How close a place's own spelling must be (word similarity): pg_trgm's default for `<%`.
 PLACE_THRESHOLD = 0.6
@@ -385,9 +388,12 @@ _VISITS = f"""
         LIMIT %(occasion_cap)s
     ),
     candidates AS (
-        (SELECT v.id,
-                persons.score + CASE WHEN persons.score >= %(threshold)s THEN 1.0 ELSE 0 END AS score,
-                'person' AS reason, '' AS matched
+        -- A person's trips first, however the person matched: a trip of a person the
+        -- query names, in spelling or in sound, ranks above every visit found another way
+        -- (1 more than the best of those, 1.0), a name spelt (1.5 to 2) before one sounding
+        -- alike (1.45 to 1.5): "Bachir" lists al-Bashir's trips before a visit to Baku (in
+        -- GeoNames "Bacu", a near spelling).
+        (SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
          FROM persons JOIN visits_visit v ON v.person_id = persons.id
          WHERE {_VERIFIED}
          ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
@@ -628,22 +634,19 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         persons = _rows(_PERSONS, {**params, "limit": wanted})
     for person in persons:
         person["by_sound"] = person["score"] < THRESHOLD
-    if (
-        not ("state" in kinds and "visit" in kinds)
-        and any(p["by_sound"] for p in persons)
-        and _names_state_or_place(query)
-    ):
-        # The checks below see only the kinds searched: without them, ask directly.
+    if any(p["by_sound"] for p in persons) and _names_state_or_place(query):
+        # A state's own name or code, or a place's own name (or a spelling GeoNames gives
+        # it): persons who merely sound like it are noise ("Bhutan" sounds like Putin,
+        # "Jibuti" like Kushayb), and so are their trips. Asked before the visits are read:
+        # a person's trips rank above the places found (_VISITS), so that a visit to the
+        # place named would be cut from the `limit` first by the trips left out after.
         persons = [p for p in persons if not p["by_sound"]]
     # A person's whole name typed ("putin", "kony"): a state or a place only near it in
     # letters (Saint Martin, Hong Kong) is noise, as a near state is beside an exact one.
     named_person = any(p["score"] >= 1.0 for p in persons)
     if "state" in kinds:
         results.states = _rows(_STATES, {**params, "limit": limit, "page_names": _page_names()})
-        if any(state["score"] >= 1.0 for state in results.states):
-            # A state's own name or code: persons who merely sound like it are noise.
-            persons = [p for p in persons if not p["by_sound"]]
-        elif named_person:
+        if named_person and all(state["score"] < 1.0 for state in results.states):
             results.states = []
     if "person" in kinds:
         results.persons = persons[:limit]
@@ -653,16 +656,8 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
         if any(v["reason"] == "place" and v["score"] >= 1.0 for v in results.visits):
-            # A place's own name (or a spelling GeoNames gives it, "Jibuti"): persons who
-            # merely sound like it are noise, and so are their trips; so is a state only
-            # near it in letters ("Damas" is Damascus, not the Bahamas).
-            sounding = {p["slug"] for p in persons if p["by_sound"]}
-            results.persons = [p for p in results.persons if not p["by_sound"]]
-            results.visits = [
-                v
-                for v in results.visits
-                if not (v["reason"] == "person" and v["person_slug"] in sounding)
-            ]
+            # A place's own name (or a spelling GeoNames gives it, "Jibuti"): a state only
+            # near it in letters is noise ("Damas" is Damascus, not the Bahamas).
             if all(state["score"] < 1.0 for state in results.states):
                 # But the country of the place named ("Tunis": Tunisia) stays.
                 hosts = {

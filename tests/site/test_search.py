@@ -1,5 +1,7 @@
 """Search finds people, states and places however a reader spells them."""
 
+import re
+
 import pytest
 
 from front import gazetteer, search
@@ -394,3 +396,36 @@ def test_a_place_edited_on_a_visit_is_searched_as_it_now_is(seeded, reader, sett
     for query in ("dushanbe", "khujand"):
         assert slug in body(reader.get("/search/", {"q": query})), query
         assert slug in [v["slug"] for v in search.search(query).visits], query
+
+
+def test_a_persons_trips_rank_above_a_place_only_near_the_name(seeded, reader, api_client):
+    """/fr/search/?q=Bachir listed « Vladimir Vladimirovich Putin — Baku, Azerbaïdjan …
+    Correspondance : le lieu (Bacu) » first, above al-Bashir's trips: he was found by how
+    "Bachir" sounds (below every spelling), and his trips ranked after the places found,
+    "Bacu" (GeoNames' spelling of Baku) near "Bachir" in letters. The kind of match comes
+    first: every trip of the person named, then the place; the site and the API agree."""
+    trips = list(
+        Visit.objects.published()
+        .filter(person__slug="omar-al-bashir")
+        .values_list("slug", flat=True)
+    )
+    baku = Visit.objects.published().get(place="Baku").slug
+    page = body(reader.get("/fr/search/", {"q": "Bachir"}))
+    listed = page.split('id="results-visits"')[1].split("</ul>")[0]
+    on_the_page = re.findall(r'href="/fr/visits/([^/"]+)/"', listed)
+    answer = api_client.get("/api/v1/search/", {"q": "Bachir", "kind": "visit"}).json()
+    in_the_api = [r["id"] for r in answer["results"]]
+    assert on_the_page == in_the_api
+    assert sorted(in_the_api[: len(trips)]) == sorted(trips) and in_the_api[len(trips)] == baku
+    reasons = [r["reason"] for r in answer["results"]]
+    assert reasons == ["person"] * len(trips) + ["place"], reasons
+    scores = [r["score"] for r in answer["results"]]
+    assert scores == sorted(scores, reverse=True) and scores[len(trips) - 1] > 1 > scores[-1]
+
+
+def test_a_place_named_keeps_its_visits_before_a_sound_alikes_trips(seeded, api_client):
+    """A person's trips rank first, so one who merely sounds like a place's own name
+    ("Jibuti", a spelling of Djibouti, sounds like Kushayb) is left out before the visits
+    are read: with one result, it is the visit to Djibouti, not a trip of his."""
+    answer = api_client.get("/api/v1/search/", {"q": "Jibuti", "limit": 1}).json()["results"]
+    assert [(r["kind"], r["host"], r["reason"]) for r in answer] == [("visit", "DJI", "place")]
