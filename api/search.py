@@ -44,8 +44,9 @@ class SearchResultSerializer(serializers.Serializer):
     )
     name = serializers.CharField(help_text="What to show a reader, in the answer's language.")
     score = serializers.FloatField(
-        help_text="How well it matches (higher is better; a visit of a person named by the "
-        "query scores above 1, so a person's trips come before visits that only mention them)."
+        help_text="How well it matches (higher is better; a visit of a person the query "
+        "names, in spelling or in sound, scores above 1, so a person's trips come before "
+        "visits found by their place, host or occasion, which score 1 at most)."
     )
     reason = serializers.ChoiceField(
         choices=REASONS,

@@ -31,7 +31,9 @@ yields only its best `limit` visits (its best is the latest, read in order off a
 of the published visits and stopped there: visits migrations 0016 and 0018), so the best
 of their union are the best of all the matches; nothing is counted or ranked over every match. Three queries
 whatever the data: the persons (whose best few also give the trips listed), the states,
-the visits; a fourth reads the places once per data version (place_list).
+the visits; a fourth reads the places once per data version (place_list), and one more
+asks, when a person only sounds like the query, whether it names a state or a place
+(_names_state_or_place), before their trips are ranked first.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import pagecache
 from core.echo import echoed
@@ -58,8 +62,9 @@ from warrants.models import Person, PersonStatus
 THRESHOLD = 0.5
 # The score of a person found only by how the query sounds (_PERSONS_MATCHED), plus a
 # twentieth of their similarity: below THRESHOLD, so every match by spelling ranks first;
-# their trips rank after the places and hosts found (_VISITS), and they are left out when
-# the query is a state's name or code ("Bhutan" sounds like Putin) or a place's name.
+# their trips rank after those of persons found by spelling, and before the places, hosts
+# and occasions found, as any person's trips do (_VISITS); they are left out when the
+# query is a state's name or code ("Bhutan" sounds like Putin) or a place's name.
 SOUNDS_SCORE = 0.45
 # How close a place's own spelling must be (word similarity): pg_trgm's default for `<%`.
 PLACE_THRESHOLD = 0.6
@@ -138,16 +143,17 @@ _BARE = _bare("%(q)s")
 
 # A person is also found by how the query sounds: when each of its words (`sounded_words`:
 # three Latin letters or more, not a particle) has a Double Metaphone code, primary or
-# alternate, shared with a word of the person's names (`sounds`, warrants migration 0005),
-# as another language spells a name: "Vladimir Poutine", "Béchir", "Choïgou". Every word
+# alternate, of the word or of the word with "y" for "j" (`word_sounds`), shared with a
+# word of the person's names (`sounds`, warrants migrations 0005 and 0007), as another
+# language spells a name: "Vladimir Poutine", "Béchir", "Choïgou", "Benyamin". Every word
 # must sound like one of the person's, so "Vladimir Guerassimov" finds neither Putin nor
 # Valery Gerasimov. Such a person scores below every match by spelling (SOUNDS_SCORE).
 _PERSONS_MATCHED = f"""
     WITH spoken AS MATERIALIZED (
-        SELECT ARRAY[public.dmetaphone(w.word), public.dmetaphone_alt(w.word)] AS codes
+        SELECT public.word_sounds(w.word) AS codes
         FROM public.sounded_words(%(q)s) AS w(word)
     )
-    SELECT p.id, d.score, d.named
+    SELECT p.id, d.score, d.named, m.words, m.sounds
     FROM warrants_person p
     CROSS JOIN LATERAL (
         SELECT {_fold("p.name || ' ' || array_to_string(p.other_names, ' ')")} AS doc
@@ -243,6 +249,7 @@ _NAMES_STATE_OR_PLACE = f"""
 _PERSONS = f"""
     WITH matched AS ({_PERSONS_MATCHED})
     SELECT p.id, p.slug, p.name, p.other_names, p.status, s.name AS situation, matched.score,
+           matched.words, matched.sounds,
            n.iso3 AS nationality, n.name AS nationality_name,
            (SELECT count(*) FROM visits_visit v
             WHERE v.person_id = p.id AND v.review_state = %(verified)s) AS visits
@@ -381,9 +388,12 @@ _VISITS = f"""
         LIMIT %(occasion_cap)s
     ),
     candidates AS (
-        (SELECT v.id,
-                persons.score + CASE WHEN persons.score >= %(threshold)s THEN 1.0 ELSE 0 END AS score,
-                'person' AS reason, '' AS matched
+        -- A person's trips first, however the person matched: a trip of a person the
+        -- query names, in spelling or in sound, ranks above every visit found another way
+        -- (1 more than the best of those, 1.0), a name spelt (1.5 to 2) before one sounding
+        -- alike (1.45 to 1.5): "Bachir" lists al-Bashir's trips before a visit to Baku (in
+        -- GeoNames "Bacu", a near spelling).
+        (SELECT v.id, persons.score + 1.0 AS score, 'person' AS reason, '' AS matched
          FROM persons JOIN visits_visit v ON v.person_id = persons.id
          WHERE {_VERIFIED}
          ORDER BY 2 DESC, {_ORDER} LIMIT %(limit)s)
@@ -598,8 +608,10 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
     """Persons, states and published visits matching `query`, best first (at most `limit` each).
 
     `kinds` narrows the search (`("person",)` for a person box's suggestions). Persons
-    carry `score`, their number of published `visits` and `by_sound` (found only by how
-    the query sounds, SOUNDS_SCORE); visits carry `score`,
+    carry `score`, their number of published `visits`, how they matched (`words`: every
+    word of the query is a whole word of their names; `sounds`: every word sounds like
+    one of theirs; neither: a close spelling only) and `by_sound` (found only by how the
+    query sounds, SOUNDS_SCORE); visits carry `score`,
     `reason` (one of REASONS) and `matched` (the spelling of the place that matched).
     """
     query = clean(query)
@@ -622,22 +634,19 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         persons = _rows(_PERSONS, {**params, "limit": wanted})
     for person in persons:
         person["by_sound"] = person["score"] < THRESHOLD
-    if (
-        not ("state" in kinds and "visit" in kinds)
-        and any(p["by_sound"] for p in persons)
-        and _names_state_or_place(query)
-    ):
-        # The checks below see only the kinds searched: without them, ask directly.
+    if any(p["by_sound"] for p in persons) and _names_state_or_place(query):
+        # A state's own name or code, or a place's own name (or a spelling GeoNames gives
+        # it): persons who merely sound like it are noise ("Bhutan" sounds like Putin,
+        # "Jibuti" like Kushayb), and so are their trips. Asked before the visits are read:
+        # a person's trips rank above the places found (_VISITS), so that a visit to the
+        # place named would be cut from the `limit` first by the trips left out after.
         persons = [p for p in persons if not p["by_sound"]]
     # A person's whole name typed ("putin", "kony"): a state or a place only near it in
     # letters (Saint Martin, Hong Kong) is noise, as a near state is beside an exact one.
     named_person = any(p["score"] >= 1.0 for p in persons)
     if "state" in kinds:
         results.states = _rows(_STATES, {**params, "limit": limit, "page_names": _page_names()})
-        if any(state["score"] >= 1.0 for state in results.states):
-            # A state's own name or code: persons who merely sound like it are noise.
-            persons = [p for p in persons if not p["by_sound"]]
-        elif named_person:
+        if named_person and all(state["score"] < 1.0 for state in results.states):
             results.states = []
     if "person" in kinds:
         results.persons = persons[:limit]
@@ -647,16 +656,8 @@ def search(query: str, *, limit: int = LIMIT, kinds: tuple[str, ...] = KINDS) ->
         trips = [(p["id"], p["score"]) for p in persons[:TRIP_PERSONS]]
         results.visits = _rows(_VISITS, visit_params(query, limit=limit, trip_persons=trips))
         if any(v["reason"] == "place" and v["score"] >= 1.0 for v in results.visits):
-            # A place's own name (or a spelling GeoNames gives it, "Jibuti"): persons who
-            # merely sound like it are noise, and so are their trips; so is a state only
-            # near it in letters ("Damas" is Damascus, not the Bahamas).
-            sounding = {p["slug"] for p in persons if p["by_sound"]}
-            results.persons = [p for p in results.persons if not p["by_sound"]]
-            results.visits = [
-                v
-                for v in results.visits
-                if not (v["reason"] == "person" and v["person_slug"] in sounding)
-            ]
+            # A place's own name (or a spelling GeoNames gives it, "Jibuti"): a state only
+            # near it in letters is noise ("Damas" is Damascus, not the Bahamas).
             if all(state["score"] < 1.0 for state in results.states):
                 # But the country of the place named ("Tunis": Tunisia) stays.
                 hosts = {
@@ -732,6 +733,103 @@ def _best_persons(value: str, results: Results) -> list[dict]:
 
     phrased = [p for p in best if in_order(p)]
     return phrased if phrased else best
+
+
+# How many of the persons the search finds a report's person is chosen among: those whose
+# names hold the words come first (1.0), but those who sound like them may rank below
+# persons merely near in spelling.
+NAMING_CANDIDATES = 20
+
+
+def persons_named(value: str) -> list[dict]:
+    """The persons `value` names for a record that must be of one person (a report's), as
+    the search's rows (`search`), best first: one when it is clear who is meant, several
+    when they are equally likely, none when it names nobody.
+
+    Named: every word of `value` is a whole word of the person's names (`words`: "Putin",
+    "Mouammar Kadhafi") or sounds like one of them, as another language spells a name
+    (`sounds`: the French press's "Vladimir Poutine", "Omar el-Béchir", "Benyamin
+    Netanyahou"); among those, the search's own choice (_best_persons: the words typed in
+    the order of a name first, a match short of whole words taken only CLEAR_LEAD ahead
+    of the next). A name only near in spelling names nobody, however close the search
+    finds it ("Bashar al-Assad": no word of al-Bashir's names sounds like "Assad"; "Joseph
+    Kabila"): a report filed under the wrong wanted person could be published as his
+    visit. One query (the persons').
+    """
+    found = search(value, limit=NAMING_CANDIDATES, kinds=("person",))
+    found.persons = [p for p in found.persons if p["words"] or p["sounds"]]
+    return _best_persons(value, found)
+
+
+def find_persons(text: str) -> tuple[list[Person], list[Person]]:
+    """(persons named, persons only suggested) for what a reporter typed as a person.
+
+    Named: the slug, the name or another name typed in full (case and accents aside), or
+    else the persons the name names (persons_named: each word typed a word of theirs, in
+    spelling or in sound: "Putin", "Vladimir Poutine", "al-Bashir"). A report is filed
+    under a named person only: a spelling that is merely close ("Bashar al-Assad" for
+    al-Bashir, "Bash") is never taken for a person. Those are suggested instead: names
+    containing what was typed, then the persons the search finds, best first (at most 5).
+    """
+    text = (text or "").strip()
+    if not text:
+        return [], []
+    slugged = Person.objects.filter(slug=text).first()
+    if slugged is not None:  # a slug, as the API's clients send it: no more to read
+        return [slugged], []
+    key = gazetteer.normalize(text)
+    persons = list(Person.objects.order_by("name"))
+    by_slug = {p.slug: p for p in persons}
+
+    def spellings(p: Person) -> list[str]:
+        return [gazetteer.normalize(s) for s in (p.slug, p.name, *(p.other_names or ()))]
+
+    exact = [p for p in persons if key in spellings(p)]
+    if exact:
+        return exact, []
+    named = [by_slug[p["slug"]] for p in persons_named(text) if p["slug"] in by_slug]
+    if named:
+        return named, []
+    partial = [p for p in persons if any(key in s for s in spellings(p))]
+    found = search(text, limit=8, kinds=("person",)).persons
+    ranked = [p["slug"] for p in sorted(found, key=lambda p: -p["score"])]
+    suggested = [*partial, *(by_slug[s] for s in ranked if s in by_slug)]
+    return [], list(dict.fromkeys(suggested))[:5]
+
+
+def report_person(text: str) -> Person:
+    """The wanted person a report's `text` names (find_persons), for the newsroom's form
+    and the API's reports alike; ValidationError otherwise, saying whom it may mean: code
+    `ambiguous_person` when it names several ("Kadhafi": Muammar and Saif al-Islam, each
+    named), `unknown_person` when it names nobody (with the persons suggested, if any:
+    "Did you mean Omar Hassan Ahmad Al Bashir?")."""
+    found, suggested = find_persons(text)
+    if len(found) == 1:
+        return found[0]
+    name = echoed((text or "").strip())
+    alternatives = pgettext("between alternatives", " or ")
+    if found:
+        raise ValidationError(
+            _(
+                "Several persons wanted by the ICC may be called %(name)s: did you mean "
+                "%(names)s? Type the name of one as it is listed."
+            )
+            % {"name": name, "names": alternatives.join(p.name for p in found[:AMBIGUOUS_NAMES])},
+            code="ambiguous_person",
+        )
+    if suggested:
+        raise ValidationError(
+            _(
+                "No person wanted by the ICC is called %(name)s. Did you mean %(names)s? "
+                "Type the name as it is listed."
+            )
+            % {"name": name, "names": alternatives.join(p.name for p in suggested)},
+            code="unknown_person",
+        )
+    raise ValidationError(
+        _("No person wanted by the ICC is called %(name)s.") % {"name": name},
+        code="unknown_person",
+    )
 
 
 def resolve_person_names(data) -> dict[str, list[str]]:

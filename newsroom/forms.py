@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from compliance import ImpossibleDate, Period, partial_isoformat
 from core.addresses import address_key, typed_address_refusal
@@ -27,7 +27,7 @@ from core.auth import client_key, client_network
 from core.cache import counters
 from core.names import collation_key, country_name, elide, impossible_date
 from core.text import PlainTextForm
-from newsroom import places
+from front import search
 from newsroom.tasks import send_password_reset
 from states.models import State
 from visits import review
@@ -301,36 +301,11 @@ class ReportForm(PlainTextForm, forms.Form):
         return reason
 
     def clean_person(self):
-        text = self.cleaned_data["person"]
-        found, suggested = places.find_persons(text)
-        if not found and suggested:
-            raise forms.ValidationError(
-                _(
-                    "No person wanted by the ICC is called %(name)s. Did you mean %(names)s? "
-                    "Type the name as it is listed."
-                )
-                % {
-                    "name": text,
-                    "names": pgettext("between alternatives", " or ").join(
-                        p.name for p in suggested
-                    ),
-                }
-            )
-        if not found:
-            raise forms.ValidationError(
-                _("No person wanted by the ICC is called %(name)s.") % {"name": text}
-            )
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _("Several persons match: %(names)s. Type the full name.")
-                % {
-                    "names": pgettext("between items of a list", "; ").join(
-                        p.name for p in found[:8]
-                    )
-                }
-            )
-        self.person_obj = found[0]
-        return found[0].slug
+        """The slug of the wanted person typed, in any spelling that names one
+        (front.search.report_person: "Putin", "Vladimir Poutine"); refused naming whom it
+        may mean otherwise, as the API's reports are."""
+        self.person_obj = search.report_person(self.cleaned_data["person"])
+        return self.person_obj.slug
 
     def _date(self, field):
         typed = (self.cleaned_data.get(field) or "").strip()

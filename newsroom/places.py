@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 
 from core.identifiers import is_iso3
-from front import gazetteer, search
+from front import gazetteer
 from visits.models import Visit
 from warrants.models import Person
 
@@ -64,44 +63,3 @@ def person_choices() -> list[tuple[str, str]] | None:
     if len(rows) > MAX_PERSONS:
         return None
     return [(name, ", ".join(other or ())) for name, other in rows]
-
-
-def _words(text: str) -> list[str]:
-    """'Al-Bashir, Omar' -> ['al', 'bashir', 'omar']: case, accents and punctuation aside."""
-    return re.findall(r"\w+", gazetteer.normalize(text))
-
-
-def find_persons(text: str) -> tuple[list[Person], list[Person]]:
-    """(persons named, persons only suggested) for what a reporter typed as a person.
-
-    Named: the slug, the name or another name typed in full (case and accents aside), or
-    else every word typed is a whole word of one of those names ("Putin", "Vladimir
-    Putin", "al-Bashir"). A report is filed under a named person only: a spelling that is
-    merely close or sounds alike ("Pootin", "Bashar al-Assad" for al-Bashir) is never
-    taken for a person, since a report filed under the wrong wanted person could be
-    published as his visit. Those are suggested instead: names containing what was typed,
-    then the persons search finds (front.search: close spellings, sound), best first.
-    """
-    text = (text or "").strip()
-    if not text:
-        return [], []
-    key = gazetteer.normalize(text)
-    persons = list(Person.objects.order_by("name"))
-
-    def spellings(p: Person) -> list[str]:
-        return [gazetteer.normalize(s) for s in (p.slug, p.name, *(p.other_names or ()))]
-
-    exact = [p for p in persons if key in spellings(p)]
-    if exact:
-        return exact, []
-    typed = set(_words(text))
-    if typed:
-        worded = [p for p in persons if any(typed <= set(_words(s)) for s in spellings(p)[1:])]
-        if worded:
-            return worded, []
-    partial = [p for p in persons if any(key in s for s in spellings(p))]
-    found = search.search(text, limit=8, kinds=("person",)).persons
-    ranked = [p["slug"] for p in sorted(found, key=lambda p: -p["score"])]
-    by_slug = {p.slug: p for p in persons}
-    suggested = [*partial, *(by_slug[s] for s in ranked if s in by_slug)]
-    return [], list(dict.fromkeys(suggested))[:5]

@@ -63,8 +63,9 @@ class Person(models.Model):
     `sounds` is derived by PostgreSQL from the name and other names, by a trigger on every
     insert and update (whatever is written there is replaced): the Double Metaphone codes,
     primary and alternate (fuzzystrmatch's `dmetaphone`), of each word of three Latin
-    letters or more but particles ("abu", "bin"), case and accents folded. Search matches
-    a spelling from another language with it ("Poutine" is Putin, "Béchir" al-Bashir;
+    letters or more but particles ("abu", "bin"), case and accents folded, as written and
+    with "y" for "j" (`word_sounds`: "Benjamin" and "Benyamin" meet). Search matches a
+    spelling from another language with it ("Poutine" is Putin, "Béchir" al-Bashir;
     front.search).
     """
 

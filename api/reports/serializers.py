@@ -9,7 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.fields import SkipField
+from rest_framework.fields import SkipField, empty
 
 from api.base import KnownFieldsOnly, OptionalCharField, OptionalChoiceField
 from api.lang import answer_language, render_explanation
@@ -18,6 +18,7 @@ from core import identifiers, tabular
 from core.addresses import typed_address_refusal
 from core.echo import echoed
 from core.text import refuse_bidi_controls
+from front import search
 from visits import review
 from visits.models import (
     OPEN_REPORT_STATES,
@@ -182,6 +183,35 @@ class OptionalAddressField(NullAsBlank, AddressField):
     (`NullAsBlank`)."""
 
 
+# What the schema says of a report's `person`, a filing's and a resubmission's alike.
+PERSON_HELP = (
+    "Their slug, e.g. `vladimir-putin`, or their name in any spelling that names them "
+    "alone: the name or another name in full, whole words of them (`Putin`), or words "
+    "that each sound like one of theirs, as another language writes them (`Vladimir "
+    "Poutine`, `Omar el-Béchir`, `Benyamin Netanyahou`). The report records the slug. A "
+    "name that several persons may have (`Kadhafi`), or that names nobody (a spelling "
+    "only close to one: `Bashar al-Assad`), is a 400 saying whom it may mean."
+)
+# A name as long as a person's may be (warrants.models.Person.name), or a slug.
+PERSON_MAX_LENGTH = 200
+
+
+class PersonField(serializers.CharField):
+    """A report's person: a slug, or a name in any spelling that names one wanted person
+    (front.search.report_person: "Putin", "Vladimir Poutine", "Omar el-Béchir"), read as
+    that person's slug, as the newsroom's form reads it; one that names several persons
+    or nobody is refused in the form's words, naming whom it may mean. Checked after the
+    text's own checks (a NUL, a bidirectional control), so that only a plain text is
+    looked up."""
+
+    def run_validation(self, data=empty):
+        value = super().run_validation(data)
+        try:
+            return search.report_person(value).slug
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages, code=refused.code) from None
+
+
 class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):
     """A source as this report cites it: what it says of the document is the report's own."""
 
@@ -334,10 +364,10 @@ class ReportInputSerializer(
         "as a withdrawal's reason. The newsroom asks for it; omitted (or empty), the "
         "correction has none. Given for a new visit, it is a 400.",
     )
-    person = serializers.CharField(
-        max_length=identifiers.SLUG_MAX_LENGTH,
+    person = PersonField(
+        max_length=PERSON_MAX_LENGTH,
         required=False,
-        help_text="The person's slug, e.g. `vladimir-putin` (required for a new visit).",
+        help_text=f"The person (required for a new visit). {PERSON_HELP}",
     )
     host = serializers.CharField(
         max_length=3,
@@ -539,7 +569,7 @@ class ResubmissionSerializer(ReportInputSerializer):
 
     # The filing's help texts that say otherwise of an edit: what it leaves out, it keeps.
     HELP = {
-        "person": "The person's slug, e.g. `vladimir-putin`; left out, the report's.",
+        "person": f"The person; left out, the report's. {PERSON_HELP}",
         "host": "The host state, ISO 3166-1 alpha-3; left out, the report's.",
         "status": "`announced` for a trip not yet taken; left out, the report's.",
         "outcome": "`n/a` for a trip `cancelled`, `virtual` or `announced` (and only for "

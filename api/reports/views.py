@@ -332,6 +332,12 @@ def refuse_with_every_error(
     data, citations = ReportInputSerializer.data_and_citations(accepted, visit)
     if SOURCES in errors:
         citations = body.accepted_citations()
+    if visit is None and "person" in errors:
+        # A new visit's person refused (a name that names nobody) or left out is no person
+        # to filing, not another one (a correction's would be its visit's): the host's
+        # refusals read none, and an unknown code is said with the person's refusal (which
+        # keeps its own words: filing's "no such slug" is not added).
+        before.pop("person")
     try:
         review.resolve(data, citations, new=visit is None, visit=visit)
     except DjangoValidationError as invalid:
@@ -672,8 +678,8 @@ STATE_FILTER = OpenApiParameter(
 # The rules a well-formed report must also keep (the data's and between fields): the schema
 # states them in words; tests/api/test_schema.py fills generated reports to keep them.
 REPORT_RULES = (
-    "`person`, `host`, `controlled_by` and `visit` name records that exist (a person's slug, "
-    "states' ISO3 codes, a published visit's id)",
+    "`person`, `host`, `controlled_by` and `visit` name records that exist (a person's slug "
+    "or a name that names them alone, states' ISO3 codes, a published visit's id)",
     "a new visit (no `visit`) needs `person`, `host`, `status`, `outcome` and at least one "
     "source; a correction takes what it leaves out from its visit",
     "`based_on` and `reason` only with `visit`: a new visit corrects no version of a visit",

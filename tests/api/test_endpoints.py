@@ -333,7 +333,7 @@ def report(**changes):
     ("body", "field", "message"),
     [
         (report(host="RUS"), "host", "own state of nationality"),
-        (report(person="nobody"), "person", "No person with slug 'nobody'."),
+        (report(person="nobody"), "person", "No person wanted by the ICC is called nobody."),
         (report(host="XYZ"), "host", "No state with ISO 3166-1 alpha-3 code 'XYZ'."),
         (report(start="2025-02-30"), "start", "February 2025 has no 30th day."),
         (report(start="8 October"), "start", "is not a date"),

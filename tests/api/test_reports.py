@@ -354,7 +354,11 @@ def test_a_correction_changes_the_published_visit_only_when_verified(seeded, cli
     ("body", "field", "message"),
     [
         ({**TAJIKISTAN, "host": "RUS"}, "host", "own state of nationality"),
-        ({**TAJIKISTAN, "person": "nobody"}, "person", "No person with slug 'nobody'."),
+        (
+            {**TAJIKISTAN, "person": "nobody"},
+            "person",
+            "No person wanted by the ICC is called nobody.",
+        ),
         ({**TAJIKISTAN, "start": "2025-02-30"}, "start", "February 2025 has no 30th day."),
         ({**TAJIKISTAN, "sources": [{"url": "not a url"}]}, "sources.0.url", "valid URL"),
         ({**TAJIKISTAN, "sources": [{"url": "ftp://x.org/a"}]}, "sources.0.url", "URL"),
@@ -519,7 +523,7 @@ def test_the_review_services_refusals_speak_the_clients_language(tajikistan_remo
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["person"] == [
-        "Aucune personne n’a l’identifiant «\u00a0nobody\u00a0»."
+        "Aucune personne recherchée par la CPI ne s’appelle nobody."
     ]
     assert Report.objects.count() == 0
 
@@ -1590,7 +1594,7 @@ def test_a_body_with_errors_at_every_stage_is_refused_with_all_of_them_at_once(
     assert refused.status_code == 400, refused.content
     fields = refused.json()["error"]["fields"]
     assert {"sources.0.url", "sources.1.url", "person", "host", "start"} <= set(fields), fields
-    assert "No person with slug 'nobody'." in fields["person"]
+    assert "No person wanted by the ICC is called nobody." in fields["person"]
     assert "XXX" in fields["host"][0]
     assert not Report.objects.exists()
     # In French too, each in the reporter's language.

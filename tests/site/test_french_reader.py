@@ -333,11 +333,10 @@ def test_the_method_page_names_persons_as_french_readers_know_them(reader, seede
     assert "about Vladimir Putin's visit" in english
 
 
-# The French of an address's hints may give the spelling to type: the newsroom's person box
-# takes a listed name ("Putin"), a list's takes both.
+# The French of an address's hints may give the spelling to type: a list's person box takes
+# both ("Putin ou Poutine"). The newsroom's takes both too, and names them in French.
 SPELLING_HINTS = {
     "A name or part of one, e.g. Putin.",
-    "Type a name or another name (e.g. Putin, al-Bashir).",
 }
 
 

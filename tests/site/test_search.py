@@ -1,5 +1,7 @@
 """Search finds people, states and places however a reader spells them."""
 
+import re
+
 import pytest
 
 from front import gazetteer, search
@@ -109,6 +111,16 @@ def test_every_word_of_the_query_must_sound_like_a_name(seeded):
     assert [p["slug"] for p in search.search("Valeri Guerassimov").persons] == ["valery-gerasimov"]
     found = {p["slug"] for p in search.search("Vladimir Guerassimov").persons}
     assert not found & {"vladimir-putin", "valery-gerasimov"}, found
+
+
+@pytest.mark.parametrize("query", ["Binyamin", "Benyamin Netanyahou", "Binyamin Nétanyahou"])
+def test_a_y_written_for_a_j_sounds_like_it(seeded, query):
+    """French writes "Benyamin" (the Hebrew Binyamin) where English writes "Benjamin", and
+    Double Metaphone codes the two apart (PNMN, PNJM): each word is coded with "y" for "j"
+    too (warrants migration 0007), so that every word of « Benyamin Netanyahou » sounds like
+    one of his, and "Binyamin" alone, no close spelling of any name, finds him by sound."""
+    (found,) = search.search(query, kinds=("person",)).persons
+    assert (found["slug"], found["sounds"]) == ("benjamin-netanyahu", True)
 
 
 def test_the_page_says_a_person_was_found_by_how_the_name_sounds(seeded, reader):
@@ -384,3 +396,36 @@ def test_a_place_edited_on_a_visit_is_searched_as_it_now_is(seeded, reader, sett
     for query in ("dushanbe", "khujand"):
         assert slug in body(reader.get("/search/", {"q": query})), query
         assert slug in [v["slug"] for v in search.search(query).visits], query
+
+
+def test_a_persons_trips_rank_above_a_place_only_near_the_name(seeded, reader, api_client):
+    """/fr/search/?q=Bachir listed « Vladimir Vladimirovich Putin — Baku, Azerbaïdjan …
+    Correspondance : le lieu (Bacu) » first, above al-Bashir's trips: he was found by how
+    "Bachir" sounds (below every spelling), and his trips ranked after the places found,
+    "Bacu" (GeoNames' spelling of Baku) near "Bachir" in letters. The kind of match comes
+    first: every trip of the person named, then the place; the site and the API agree."""
+    trips = list(
+        Visit.objects.published()
+        .filter(person__slug="omar-al-bashir")
+        .values_list("slug", flat=True)
+    )
+    baku = Visit.objects.published().get(place="Baku").slug
+    page = body(reader.get("/fr/search/", {"q": "Bachir"}))
+    listed = page.split('id="results-visits"')[1].split("</ul>")[0]
+    on_the_page = re.findall(r'href="/fr/visits/([^/"]+)/"', listed)
+    answer = api_client.get("/api/v1/search/", {"q": "Bachir", "kind": "visit"}).json()
+    in_the_api = [r["id"] for r in answer["results"]]
+    assert on_the_page == in_the_api
+    assert sorted(in_the_api[: len(trips)]) == sorted(trips) and in_the_api[len(trips)] == baku
+    reasons = [r["reason"] for r in answer["results"]]
+    assert reasons == ["person"] * len(trips) + ["place"], reasons
+    scores = [r["score"] for r in answer["results"]]
+    assert scores == sorted(scores, reverse=True) and scores[len(trips) - 1] > 1 > scores[-1]
+
+
+def test_a_place_named_keeps_its_visits_before_a_sound_alikes_trips(seeded, api_client):
+    """A person's trips rank first, so one who merely sounds like a place's own name
+    ("Jibuti", a spelling of Djibouti, sounds like Kushayb) is left out before the visits
+    are read: with one result, it is the visit to Djibouti, not a trip of his."""
+    answer = api_client.get("/api/v1/search/", {"q": "Jibuti", "limit": 1}).json()["results"]
+    assert [(r["kind"], r["host"], r["reason"]) for r in answer] == [("visit", "DJI", "place")]
