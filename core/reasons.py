@@ -1596,12 +1596,17 @@ def _quoted(text: str) -> str:
 
 def _justification(r: dict, ctx: Context) -> str:
     """The host's stated justification, as recorded; where the host was bound and did not
-    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch does not treat
-    it as an exemption, and that official capacity is no bar to arrest (Art. 27; Appeals
-    Chamber, Jordan judgment, 6 May 2019). Nothing more is said of it on a visit that is no
-    failure (no_control, deterred, upcoming): the sentence would answer an excuse for a
-    failure the verdict does not find. The Court, not iccwatch, weighs what the Statute lets
-    a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is said to be void."""
+    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch records it but
+    does not treat it as an exemption, and why: the Court has held that official capacity
+    does not bar arrest and surrender by a State Party (Art. 27; Appeals Chamber, Jordan
+    judgment, 6 May 2019). That is told as the Court's holding, never as a rule of law in
+    general words ("official capacity is no bar to arrest"): Art. 27 governs the Court's own
+    jurisdiction, a state's arrest of a foreign official is also an Art. 98(1) question,
+    and /method/ says where the holding's reach is debated. Nothing more is said of it on a
+    visit that is no failure (no_control, deterred, upcoming): the sentence would answer an
+    excuse for a failure the verdict does not find. The Court, not iccwatch, weighs what the
+    Statute lets a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is
+    said to be void."""
     params = {"state": _state(r["state"]), "text": _quoted(r.get("text", ""))}
     failed = any(
         x.get("key") == "visit" and x.get("conclusion") == "non_compliance" for x in ctx.reasons
@@ -1612,8 +1617,9 @@ def _justification(r: dict, ctx: Context) -> str:
         )
     return possessive(
         _(
-            "%(state)s's stated justification: “%(text)s”. iccwatch does not treat a stated "
-            "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+            "%(state)s's stated justification: “%(text)s”. iccwatch records a stated "
+            "justification but does not treat it as an exemption: the Court has held that "
+            "official capacity does not bar arrest and surrender by a State Party (Art. 27; "
             "Appeals Chamber, Jordan judgment, 6 May 2019)."
         )
         % params,

@@ -287,9 +287,9 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         "situation, the Council (Art. 87(5)(b))"
     ) in page
     assert (
-        "iccwatch applies that holding to every host. Whether it extends to the head of a state "
-        "that, unlike Sudan, no Security Council resolution binds is still debated (Art. 98(1)); "
-        "in its finding on Mongolia of 24 October 2024, about Vladimir Putin's visit, a "
+        "whether it extends to the head of a state "
+        "that, unlike Sudan, no Security Council resolution binds is still debated (Art. 98(1)). "
+        "In its finding on Mongolia of 24 October 2024, about Vladimir Putin's visit, a "
         "Pre-Trial Chamber held that the immunity of the head of state of Russia, a state not "
         "party that no such resolution binds, is not opposable before the Court and did not "
         "relieve Mongolia, a State Party, of its duty to arrest and surrender him (Art. 27(2))."
@@ -299,12 +299,64 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
     assert "Lorsqu’un État partie n’accède pas" in french and "(art. 87-5-b)" in french
     assert "le plus souvent une chambre préliminaire, parfois une chambre de" in french
     assert "la Chambre préliminaire" not in french
-    assert "dans son constat du 24 octobre 2024 sur la Mongolie" in french
+    assert "Dans son constat du 24 octobre 2024 sur la Mongolie" in french
     assert (
-        "Sa portée à l’égard du chef d’un État qu’aucune résolution du Conseil de sécurité ne "
+        "sa portée à l’égard du chef d’un État qu’aucune résolution du Conseil de sécurité ne "
         "lie, à la différence du Soudan, reste discutée (art. 98-1)"
     ) in " ".join(french.split())
     assert "au chef d’État d’un État non partie au Statut dans son constat" not in french
+
+
+@pytest.mark.parametrize(
+    ("prefix", "holding", "general", "method"),
+    [
+        (
+            "",
+            "iccwatch records a stated justification but does not treat it as an exemption: "
+            "the Court has held that official capacity does not bar arrest and surrender by a "
+            "State Party (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019).",
+            "official capacity is no bar to arrest",
+            "iccwatch applies that holding to every host, and a verdict's explanation states "
+            "it as the Court's holding, not as a settled rule of law: whether it extends",
+        ),
+        (
+            "/fr",
+            "iccwatch consigne la justification invoquée mais ne la tient pas pour une "
+            "exonération : la Cour a jugé que la qualité officielle ne fait pas obstacle à "
+            "l’arrestation et à la remise par un État partie (art. 27 ; Chambre d’appel, "
+            "arrêt Jordanie du 6 mai 2019).",
+            "ne fait pas obstacle à l’arrestation (art. 27",
+            "iccwatch applique cette solution à tout État hôte, et l’explication d’un verdict "
+            "l’énonce comme la solution retenue par la Cour, non comme une règle de droit "
+            "établie : sa portée",
+        ),
+    ],
+)
+def test_a_stated_justification_is_answered_with_the_courts_holding_not_a_rule_of_law(
+    reader, seeded, prefix, holding, general, method
+):
+    """Hungary, 2025, and Uganda, 2016 and 2017: after the host's stated justification, the
+    explanation said "official capacity is no bar to arrest (Art. 27; …)", a rule of law in
+    general words. Art. 27 governs the Court's own jurisdiction and a state's arrest of a
+    foreign official is also an Art. 98(1) question: that official capacity does not bar a
+    State Party's arrest and surrender is the Court's holding (Jordan, 6 May 2019), and the
+    explanation says so; /method/, where the holding's reach is "still debated", says the
+    explanations give it as the Court's holding."""
+
+    def words(path):
+        page = html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path))))
+        # One space for every run of spaces, French's no-break ones included.
+        return re.sub(r"[\s\u00a0\u202f]+", " ", page)
+
+    for slug in (
+        "benjamin-netanyahu-hun-2025-04-03",
+        "omar-al-bashir-uga-2016-05-12",
+        "omar-al-bashir-uga-2017-11-13",
+    ):
+        explanation = words(f"{prefix}/visits/{slug}/")
+        assert holding in explanation, slug
+        assert general not in explanation, slug
+    assert method in words(f"{prefix}/method/")
 
 
 @pytest.mark.parametrize(
