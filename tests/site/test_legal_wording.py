@@ -308,6 +308,48 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
 
 
 @pytest.mark.parametrize(
+    ("prefix", "said", "not_said"),
+    [
+        (
+            "",
+            "A failure to comply with the Court's request for arrest and surrender, on its own "
+            "territory, with no visit.",
+            "failure to arrest on its own territory",
+        ),
+        (
+            "/fr",
+            "Un manquement à la demande d’arrestation et de remise de la Cour, sur son propre "
+            "territoire, sans visite.",
+            "défaut d’arrestation sur son propre territoire",
+        ),
+    ],
+)
+def test_a_finding_with_no_visit_is_a_failure_to_comply_not_a_failure_to_arrest(
+    reader, seeded, prefix, said, not_said
+):
+    """Libya, 10 December 2014: Pre-Trial Chamber I found that Libya had failed to surrender
+    Saif al-Islam Gaddafi, already held in Zintan (and to return documents seized there), not
+    that it had failed to arrest him; Sudan's of 2010 and 2015 found it had failed to arrest
+    and surrender. The line a country's page gives an Art. 87(7) finding with no visit holds
+    for both: a failure to comply with the Court's request for arrest and surrender. A
+    decision of kind `other` with no visit makes no finding and is given no such line."""
+    from visits.models import Finding
+
+    Finding.objects.create(
+        state=State.objects.get(iso3="LBY"),
+        decided=datetime.date(2015, 1, 15),
+        kind="other",
+        chamber="Pre-Trial Chamber I",
+        referred_to_unsc=True,
+    )
+    for iso3, count in (("LBY", 1), ("SDN", 3)):
+        page = html.unescape(body(reader.get(f"{prefix}/states/{iso3}/")))
+        findings = re.search(r'<ul class="findings" id="findings">(.*?)</ul>', page, re.S).group(1)
+        assert not_said not in page, iso3
+        assert findings.count(said) == count, iso3
+
+
+@pytest.mark.parametrize(
     ("prefix", "holding", "general", "method"),
     [
         (
