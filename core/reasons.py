@@ -1645,22 +1645,26 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
 
 def _no_court_finding(r: dict, ctx: Context) -> str:
     """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
-    (when a decision that made none follows, its own sentence says so); a decision that
-    found no failure, known only from the state concerned's report
-    (`no_failure_reported_by`), is attributed to that report."""
+    (when a decision that made none follows, its own sentence says so); where a decision
+    found no failure (`no_failure`), that the verdict differs from it, in a sentence of its
+    own, and what the decision found, attributed to the state concerned's report where that
+    is its only source (`no_failure_reported_by`: "which, according to the state
+    concerned's report alone, found no failure to comply"), never "as the state concerned
+    reports it" hung on the verdict."""
     # Nigeria, 5 September 2013: the decision's own sentence (the `finding` reason) follows
-    # and tells what it found; this one says only that the verdict stands against it, so the
-    # decision is told once.
+    # and tells its Chamber and date; this one says only that the verdict differs from it,
+    # so the decision is dated once.
     if r.get("no_failure") and r.get("no_failure_reported_by"):
         # Known only from Nigeria's own report, its text not read.
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
-            "that follows, as the state concerned reports it."
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which, according to the state concerned's report alone, "
+            "found no failure to comply."
         )
     if r.get("no_failure"):
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
-            "that follows, which found no failure to comply."
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which found no failure to comply."
         )
     if r.get("other_decision"):
         return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")

@@ -1368,8 +1368,74 @@ def test_a_decision_known_only_from_the_state_concerned_is_attributed_to_it():
         "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
         "comply"
     ) in text
-    assert "against the Court's decision that follows, as the state concerned reports it" in text
+    assert (
+        "It differs from the Court's decision that follows, which, according to the state "
+        "concerned's report alone, found no failure to comply."
+    ) in text
     with translation.override("fr"):
         french = render(verdict.reasons, "fr")
     assert "Selon l’État concerné seul (le texte de la décision n’a pas été lu)" in french
     assert "La Chambre préliminaire II de la CPI a conclu le 5 septembre 2013" not in french
+
+
+@pytest.mark.parametrize(
+    ("language", "reported_by", "said", "garbled"),
+    [
+        (
+            "en",
+            "state",
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which, according to the state concerned's report alone, "
+            "found no failure to comply. According to the state concerned alone",
+            "as the state concerned reports it",
+        ),
+        (
+            "en",
+            "",
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which found no failure to comply. ICC Pre-Trial Chamber II "
+            "found on 5 September 2013",
+            "facts, against the Court's decision",
+        ),
+        (
+            "fr",
+            "state",
+            "Ce verdict est la lecture des faits propre à iccwatch. Il s’écarte de la décision "
+            "de la Cour qui suit, laquelle, d’après le seul compte rendu qu’en donne l’État "
+            "concerné, a conclu à l’absence de manquement. Selon l’État concerné seul",
+            "telle que l’État concerné la rapporte",
+        ),
+        (
+            "fr",
+            "",
+            "Ce verdict est la lecture des faits propre à iccwatch. Il s’écarte de la décision "
+            "de la Cour qui suit, qui a conclu à l’absence de manquement. La Chambre "
+            "préliminaire II de la CPI a conclu le 5 septembre 2013",
+            "iccwatch, contraire à la décision",
+        ),
+    ],
+)
+def test_a_verdict_against_a_decision_that_found_no_failure_says_so_in_a_sentence_that_parses(
+    language, reported_by, said, garbled
+):
+    """Nigeria, 2013: "This verdict is iccwatch's own reading of the facts, against the
+    Court's decision that follows, as the state concerned reports it." hung the state's
+    report on the verdict and did not parse. The verdict is said to be iccwatch's reading in
+    a sentence of its own; the next says that it differs from the decision, and what the
+    decision found, attributed to the state concerned's report where that is its only
+    source (findings.csv `reported_by` `state`), stated as the Court's otherwise; the
+    decision's own sentence follows, dated once."""
+    cleared = FindingFacts(
+        Period.parse("2013-09-05"),
+        kind="no_failure",
+        chamber="Pre-Trial Chamber II",
+        reported_by=reported_by,
+    )
+    trip = visit("2013-07-14", "2013-07-15", outcome="left_early", **BASHIR_VISIT)
+    verdict = evaluate(trip, JORDAN, [BASHIR], findings=[cleared])
+    assert verdict.code == "non_compliance"
+    text = render(verdict.reasons, language)
+    assert said in text
+    assert garbled not in text
+    # The decision is dated once, in its own sentence.
+    assert text.count({"en": "5 September 2013", "fr": "5 septembre 2013"}[language]) == 1

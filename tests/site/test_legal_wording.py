@@ -597,13 +597,16 @@ def test_djiboutis_2011_decision_names_no_chamber_the_sources_do_not_name(
     [
         (
             "/visits/omar-al-bashir-nga-2013-07-14/",
-            "against the Court's decision that follows, as the state concerned reports it. "
+            "It differs from the Court's decision that follows, which, according to the state "
+            "concerned's report alone, found no failure to comply. "
             "According to the state concerned alone (the decision's text was not read), "
             "Pre-Trial Chamber II found on 5 September 2013",
             "against the Court's: a decision of the Court of 5 September 2013 found",
         ),
         (
             "/fr/visits/omar-al-bashir-nga-2013-07-14/",
+            "Il s’écarte de la décision de la Cour qui suit, laquelle, d’après le seul compte "
+            "rendu qu’en donne l’État concerné, a conclu à l’absence de manquement. "
             "Selon l’État concerné seul (le texte de la décision n’a pas été lu)",
             "contraire à celle de la Cour : une décision de la Cour du 5 septembre 2013 a conclu",
         ),

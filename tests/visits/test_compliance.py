@@ -2343,8 +2343,8 @@ def test_a_decision_that_found_no_failure_is_told_against_iccwatchs_own_reading(
     assert finding["kind"] == "no_failure"
     text = english(verdict)
     assert (
-        "This verdict is iccwatch's own reading of the facts, against the Court's decision "
-        "that follows, which found no failure to comply." in text
+        "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+        "decision that follows, which found no failure to comply." in text
     )
     # The decision is told once, in its own sentence, not again in the verdict's.
     assert text.count("5 September 2013") == 1
