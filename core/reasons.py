@@ -1620,12 +1620,17 @@ def _quoted(text: str) -> str:
 
 def _justification(r: dict, ctx: Context) -> str:
     """The host's stated justification, as recorded; where the host was bound and did not
-    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch does not treat
-    it as an exemption, and that official capacity is no bar to arrest (Art. 27; Appeals
-    Chamber, Jordan judgment, 6 May 2019). Nothing more is said of it on a visit that is no
-    failure (no_control, deterred, upcoming): the sentence would answer an excuse for a
-    failure the verdict does not find. The Court, not iccwatch, weighs what the Statute lets
-    a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is said to be void."""
+    arrest (the `visit` reason's conclusion `non_compliance`), that iccwatch records it but
+    does not treat it as an exemption, and why: the Court has held that official capacity
+    does not bar arrest and surrender by a State Party (Art. 27; Appeals Chamber, Jordan
+    judgment, 6 May 2019). That is told as the Court's holding, never as a rule of law in
+    general words ("official capacity is no bar to arrest"): Art. 27 governs the Court's own
+    jurisdiction, a state's arrest of a foreign official is also an Art. 98(1) question,
+    and /method/ says where the holding's reach is debated. Nothing more is said of it on a
+    visit that is no failure (no_control, deterred, upcoming): the sentence would answer an
+    excuse for a failure the verdict does not find. The Court, not iccwatch, weighs what the
+    Statute lets a state raise (Arts. 89(2), 90, 94, 95, 97, 98), so no justification is
+    said to be void."""
     params = {"state": _state(r["state"]), "text": _quoted(r.get("text", ""))}
     failed = any(
         x.get("key") == "visit" and x.get("conclusion") == "non_compliance" for x in ctx.reasons
@@ -1636,8 +1641,9 @@ def _justification(r: dict, ctx: Context) -> str:
         )
     return possessive(
         _(
-            "%(state)s's stated justification: “%(text)s”. iccwatch does not treat a stated "
-            "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+            "%(state)s's stated justification: “%(text)s”. iccwatch records a stated "
+            "justification but does not treat it as an exemption: the Court has held that "
+            "official capacity does not bar arrest and surrender by a State Party (Art. 27; "
             "Appeals Chamber, Jordan judgment, 6 May 2019)."
         )
         % params,
@@ -1663,22 +1669,26 @@ def _no_standing_referral(r: dict, ctx: Context) -> str:
 
 def _no_court_finding(r: dict, ctx: Context) -> str:
     """iccwatch's verdict told apart from the Court's: no Art. 87(7) finding on the visit
-    (when a decision that made none follows, its own sentence says so); a decision that
-    found no failure, known only from the state concerned's report
-    (`no_failure_reported_by`), is attributed to that report."""
+    (when a decision that made none follows, its own sentence says so); where a decision
+    found no failure (`no_failure`), that the verdict differs from it, in a sentence of its
+    own, and what the decision found, attributed to the state concerned's report where that
+    is its only source (`no_failure_reported_by`: "which, according to the state
+    concerned's report alone, found no failure to comply"), never "as the state concerned
+    reports it" hung on the verdict."""
     # Nigeria, 5 September 2013: the decision's own sentence (the `finding` reason) follows
-    # and tells what it found; this one says only that the verdict stands against it, so the
-    # decision is told once.
+    # and tells its Chamber and date; this one says only that the verdict differs from it,
+    # so the decision is dated once.
     if r.get("no_failure") and r.get("no_failure_reported_by"):
         # Known only from Nigeria's own report, its text not read.
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
-            "that follows, as the state concerned reports it."
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which, according to the state concerned's report alone, "
+            "found no failure to comply."
         )
     if r.get("no_failure"):
         return _(
-            "This verdict is iccwatch's own reading of the facts, against the Court's decision "
-            "that follows, which found no failure to comply."
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which found no failure to comply."
         )
     if r.get("other_decision"):
         return _("This verdict is iccwatch's reading of the facts, not a finding of the Court.")

@@ -587,8 +587,7 @@ def test_the_duty_is_cited_from_its_source_for_each_basis():
 def test_a_justification_is_no_exemption_only_where_the_host_was_bound():
     bound = _english(evaluate(visit("2024-09-02", justification="immunity"), MONGOLIA, [PUTIN]))
     assert (
-        "does not treat a stated justification as an exemption" in bound
-        and "Appeals Chamber, Jordan judgment" in bound
+        "does not treat it as an exemption" in bound and "Appeals Chamber, Jordan judgment" in bound
     )
     unbound = _english(evaluate(visit("2023-10-17", justification="neutrality"), CHINA, [PUTIN]))
     assert "China's stated justification: “neutrality”." in unbound
@@ -1280,13 +1279,39 @@ def test_a_justification_on_a_failure_is_not_said_to_be_released_by_nothing():
     text = _english(verdict)
     assert "no justification releases" not in text
     assert (
-        "Mongolia's stated justification: “immunity”. iccwatch does not treat a stated "
-        "justification as an exemption; official capacity is no bar to arrest (Art. 27; "
+        "Mongolia's stated justification: “immunity”. iccwatch records a stated "
+        "justification but does not treat it as an exemption: the Court has held that "
+        "official capacity does not bar arrest and surrender by a State Party (Art. 27; "
         "Appeals Chamber, Jordan judgment, 6 May 2019)."
     ) in text
     with translation.override("fr"):
         french = render(verdict.reasons, "fr")
-    assert "iccwatch ne tient pas une justification invoquée pour une exonération" in french
+    assert (
+        "iccwatch consigne la justification invoquée mais ne la tient pas pour une "
+        "exonération\u00a0: la Cour a jugé que la qualité officielle ne fait pas obstacle à "
+        "l’arrestation et à la remise par un État partie (art. 27\u202f; Chambre d’appel, "
+        "arrêt Jordanie du 6 mai 2019)."
+    ) in french
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_official_capacity_is_told_as_the_courts_holding_not_as_a_rule_of_law(language):
+    """Art. 27 governs the Court's own jurisdiction, and whether a state must arrest a
+    foreign official is also an Art. 98(1) question: that official capacity does not bar a
+    State Party's arrest and surrender is the Appeals Chamber's holding in Jordan (6 May
+    2019), and the explanation says it is the Court's, never states it as a general rule
+    ("official capacity is no bar to arrest")."""
+    verdict = evaluate(visit("2024-09-02", justification="immunity"), MONGOLIA, [PUTIN])
+    text = render(verdict.reasons, language)
+    general, holding = {
+        "en": ("official capacity is no bar to arrest", "the Court has held that official"),
+        "fr": (
+            "ne fait pas obstacle à l’arrestation (art. 27",
+            "la Cour a jugé que la qualité officielle",
+        ),
+    }[language]
+    assert general not in text
+    assert holding in text
 
 
 def test_a_justification_ending_in_a_parenthesis_and_a_full_stop_ends_once():
@@ -1343,8 +1368,74 @@ def test_a_decision_known_only_from_the_state_concerned_is_attributed_to_it():
         "Pre-Trial Chamber II found on 5 September 2013 that the state had not failed to "
         "comply"
     ) in text
-    assert "against the Court's decision that follows, as the state concerned reports it" in text
+    assert (
+        "It differs from the Court's decision that follows, which, according to the state "
+        "concerned's report alone, found no failure to comply."
+    ) in text
     with translation.override("fr"):
         french = render(verdict.reasons, "fr")
     assert "Selon l’État concerné seul (le texte de la décision n’a pas été lu)" in french
     assert "La Chambre préliminaire II de la CPI a conclu le 5 septembre 2013" not in french
+
+
+@pytest.mark.parametrize(
+    ("language", "reported_by", "said", "garbled"),
+    [
+        (
+            "en",
+            "state",
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which, according to the state concerned's report alone, "
+            "found no failure to comply. According to the state concerned alone",
+            "as the state concerned reports it",
+        ),
+        (
+            "en",
+            "",
+            "This verdict is iccwatch's own reading of the facts. It differs from the Court's "
+            "decision that follows, which found no failure to comply. ICC Pre-Trial Chamber II "
+            "found on 5 September 2013",
+            "facts, against the Court's decision",
+        ),
+        (
+            "fr",
+            "state",
+            "Ce verdict est la lecture des faits propre à iccwatch. Il s’écarte de la décision "
+            "de la Cour qui suit, laquelle, d’après le seul compte rendu qu’en donne l’État "
+            "concerné, a conclu à l’absence de manquement. Selon l’État concerné seul",
+            "telle que l’État concerné la rapporte",
+        ),
+        (
+            "fr",
+            "",
+            "Ce verdict est la lecture des faits propre à iccwatch. Il s’écarte de la décision "
+            "de la Cour qui suit, qui a conclu à l’absence de manquement. La Chambre "
+            "préliminaire II de la CPI a conclu le 5 septembre 2013",
+            "iccwatch, contraire à la décision",
+        ),
+    ],
+)
+def test_a_verdict_against_a_decision_that_found_no_failure_says_so_in_a_sentence_that_parses(
+    language, reported_by, said, garbled
+):
+    """Nigeria, 2013: "This verdict is iccwatch's own reading of the facts, against the
+    Court's decision that follows, as the state concerned reports it." hung the state's
+    report on the verdict and did not parse. The verdict is said to be iccwatch's reading in
+    a sentence of its own; the next says that it differs from the decision, and what the
+    decision found, attributed to the state concerned's report where that is its only
+    source (findings.csv `reported_by` `state`), stated as the Court's otherwise; the
+    decision's own sentence follows, dated once."""
+    cleared = FindingFacts(
+        Period.parse("2013-09-05"),
+        kind="no_failure",
+        chamber="Pre-Trial Chamber II",
+        reported_by=reported_by,
+    )
+    trip = visit("2013-07-14", "2013-07-15", outcome="left_early", **BASHIR_VISIT)
+    verdict = evaluate(trip, JORDAN, [BASHIR], findings=[cleared])
+    assert verdict.code == "non_compliance"
+    text = render(verdict.reasons, language)
+    assert said in text
+    assert garbled not in text
+    # The decision is dated once, in its own sentence.
+    assert text.count({"en": "5 September 2013", "fr": "5 septembre 2013"}[language]) == 1

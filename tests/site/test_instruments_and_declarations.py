@@ -123,7 +123,7 @@ def test_a_hosts_stated_justification_is_quoted_and_is_no_exemption(reader, seed
     assert '<blockquote class="justification">' in page
     words = text(reader.get(f"/visits/{NETANYAHU_HUN}/"))
     assert "Hungary's stated justification: “Hungary told the Court" in words
-    assert "does not treat a stated justification as an exemption" in words
+    assert "iccwatch records a stated justification but does not treat it as an exemption" in words
     for slug in ("omar-al-bashir-uga-2016-05-12", "omar-al-bashir-uga-2017-11-13"):
         uganda = Visit.objects.select_related("verdict").get(slug=slug)
         assert uganda.host_justification and uganda.verdict.code == "non_compliance"

@@ -337,9 +337,9 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
         "situation, the Council (Art. 87(5)(b))"
     ) in page
     assert (
-        "iccwatch applies that holding to every host. Whether it extends to the head of a state "
-        "that, unlike Sudan, no Security Council resolution binds is still debated (Art. 98(1)); "
-        "in its finding on Mongolia of 24 October 2024, about Vladimir Putin's visit, a "
+        "whether it extends to the head of a state "
+        "that, unlike Sudan, no Security Council resolution binds is still debated (Art. 98(1)). "
+        "In its finding on Mongolia of 24 October 2024, about Vladimir Putin's visit, a "
         "Pre-Trial Chamber held that the immunity of the head of state of Russia, a state not "
         "party that no such resolution binds, is not opposable before the Court and did not "
         "relieve Mongolia, a State Party, of its duty to arrest and surrender him (Art. 27(2))."
@@ -349,12 +349,106 @@ def test_the_method_page_says_which_article_covers_which_state_and_the_mongolia_
     assert "Lorsqu’un État partie n’accède pas" in french and "(art. 87-5-b)" in french
     assert "le plus souvent une chambre préliminaire, parfois une chambre de" in french
     assert "la Chambre préliminaire" not in french
-    assert "dans son constat du 24 octobre 2024 sur la Mongolie" in french
+    assert "Dans son constat du 24 octobre 2024 sur la Mongolie" in french
     assert (
-        "Sa portée à l’égard du chef d’un État qu’aucune résolution du Conseil de sécurité ne "
+        "sa portée à l’égard du chef d’un État qu’aucune résolution du Conseil de sécurité ne "
         "lie, à la différence du Soudan, reste discutée (art. 98-1)"
     ) in " ".join(french.split())
     assert "au chef d’État d’un État non partie au Statut dans son constat" not in french
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said", "not_said"),
+    [
+        (
+            "",
+            "A failure to comply with the Court's request for arrest and surrender, on its own "
+            "territory, with no visit.",
+            "failure to arrest on its own territory",
+        ),
+        (
+            "/fr",
+            "Un manquement à la demande d’arrestation et de remise de la Cour, sur son propre "
+            "territoire, sans visite.",
+            "défaut d’arrestation sur son propre territoire",
+        ),
+    ],
+)
+def test_a_finding_with_no_visit_is_a_failure_to_comply_not_a_failure_to_arrest(
+    reader, seeded, prefix, said, not_said
+):
+    """Libya, 10 December 2014: Pre-Trial Chamber I found that Libya had failed to surrender
+    Saif al-Islam Gaddafi, already held in Zintan (and to return documents seized there), not
+    that it had failed to arrest him; Sudan's of 2010 and 2015 found it had failed to arrest
+    and surrender. The line a country's page gives an Art. 87(7) finding with no visit holds
+    for both: a failure to comply with the Court's request for arrest and surrender. A
+    decision of kind `other` with no visit makes no finding and is given no such line."""
+    from visits.models import Finding
+
+    Finding.objects.create(
+        state=State.objects.get(iso3="LBY"),
+        decided=datetime.date(2015, 1, 15),
+        kind="other",
+        chamber="Pre-Trial Chamber I",
+        referred_to_unsc=True,
+    )
+    for iso3, count in (("LBY", 1), ("SDN", 3)):
+        page = html.unescape(body(reader.get(f"{prefix}/states/{iso3}/")))
+        findings = re.search(r'<ul class="findings" id="findings">(.*?)</ul>', page, re.S).group(1)
+        assert not_said not in page, iso3
+        assert findings.count(said) == count, iso3
+
+
+@pytest.mark.parametrize(
+    ("prefix", "holding", "general", "method"),
+    [
+        (
+            "",
+            "iccwatch records a stated justification but does not treat it as an exemption: "
+            "the Court has held that official capacity does not bar arrest and surrender by a "
+            "State Party (Art. 27; Appeals Chamber, Jordan judgment, 6 May 2019).",
+            "official capacity is no bar to arrest",
+            "iccwatch applies that holding to every host, and a verdict's explanation states "
+            "it as the Court's holding, not as a settled rule of law: whether it extends",
+        ),
+        (
+            "/fr",
+            "iccwatch consigne la justification invoquée mais ne la tient pas pour une "
+            "exonération : la Cour a jugé que la qualité officielle ne fait pas obstacle à "
+            "l’arrestation et à la remise par un État partie (art. 27 ; Chambre d’appel, "
+            "arrêt Jordanie du 6 mai 2019).",
+            "ne fait pas obstacle à l’arrestation (art. 27",
+            "iccwatch applique cette solution à tout État hôte, et l’explication d’un verdict "
+            "l’énonce comme la solution retenue par la Cour, non comme une règle de droit "
+            "établie : sa portée",
+        ),
+    ],
+)
+def test_a_stated_justification_is_answered_with_the_courts_holding_not_a_rule_of_law(
+    reader, seeded, prefix, holding, general, method
+):
+    """Hungary, 2025, and Uganda, 2016 and 2017: after the host's stated justification, the
+    explanation said "official capacity is no bar to arrest (Art. 27; …)", a rule of law in
+    general words. Art. 27 governs the Court's own jurisdiction and a state's arrest of a
+    foreign official is also an Art. 98(1) question: that official capacity does not bar a
+    State Party's arrest and surrender is the Court's holding (Jordan, 6 May 2019), and the
+    explanation says so; /method/, where the holding's reach is "still debated", says the
+    explanations give it as the Court's holding."""
+
+    def words(path):
+        page = html.unescape(re.sub(r"<[^>]+>", " ", body(reader.get(path))))
+        # One space for every run of spaces, French's no-break ones included.
+        return re.sub(r"[\s\u00a0\u202f]+", " ", page)
+
+    for slug in (
+        "benjamin-netanyahu-hun-2025-04-03",
+        "omar-al-bashir-uga-2016-05-12",
+        "omar-al-bashir-uga-2017-11-13",
+    ):
+        explanation = words(f"{prefix}/visits/{slug}/")
+        assert holding in explanation, slug
+        assert general not in explanation, slug
+    assert method in words(f"{prefix}/method/")
 
 
 @pytest.mark.parametrize(
@@ -553,13 +647,16 @@ def test_djiboutis_2011_decision_names_no_chamber_the_sources_do_not_name(
     [
         (
             "/visits/omar-al-bashir-nga-2013-07-14/",
-            "against the Court's decision that follows, as the state concerned reports it. "
+            "It differs from the Court's decision that follows, which, according to the state "
+            "concerned's report alone, found no failure to comply. "
             "According to the state concerned alone (the decision's text was not read), "
             "Pre-Trial Chamber II found on 5 September 2013",
             "against the Court's: a decision of the Court of 5 September 2013 found",
         ),
         (
             "/fr/visits/omar-al-bashir-nga-2013-07-14/",
+            "Il s’écarte de la décision de la Cour qui suit, laquelle, d’après le seul compte "
+            "rendu qu’en donne l’État concerné, a conclu à l’absence de manquement. "
             "Selon l’État concerné seul (le texte de la décision n’a pas été lu)",
             "contraire à celle de la Cour : une décision de la Cour du 5 septembre 2013 a conclu",
         ),

@@ -162,6 +162,7 @@ def test_the_page_states_the_articles_the_versions_the_licence_and_where_to_find
     assert "iccwatch applies a narrower rule" in html
     assert "exempts no one from arrest" not in html
     assert "no Security Council resolution binds is still debated" in html
+    assert "explanation states it as the Court's holding, not as a settled rule of law" in html
     assert compliance.RULE_VERSION in html
     version = DatasetImport.latest_version()
     assert version and f"dataset, version {version}," in html
