@@ -331,9 +331,22 @@ def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, se
     assert 'href="https://archive.example.org/sputnik"' in html and "archived copy" in html
     assert "Mongolia cited its energy dependence." in html
     # Recorded as the host's position, not as an exemption; Art. 27 concerns the Court's
-    # jurisdiction, and the note claims no more than the Jordan judgment held.
-    assert "Recorded as the host's position, not as an exemption (Art. 27;" in html
+    # jurisdiction, and the note claims no more than the Jordan judgment held. It gives that
+    # holding as the Court's, in the words of the explanation's answer to a justification
+    # (core.reasons._justification), not as a bare citation that reads as a rule of law.
+    note = (
+        "Recorded as the host's position, not as an exemption: the Court has held that "
+        "official capacity does not bar arrest and surrender by a State Party (Art. 27; "
+        "Appeals Chamber, Jordan judgment, 6 May 2019)."
+    )
+    assert note in html
     assert "exempts no one from arrest" not in html
+    french = body(reader.get("/fr" + PUTIN_MNG))
+    assert (
+        "Enregistrée comme position de l’État hôte, non comme une exonération\u00a0: la Cour a "
+        "jugé que la qualité officielle ne fait pas obstacle à l’arrestation et à la remise par "
+        "un État partie (art. 27\u202f; Chambre d’appel, arrêt Jordanie du 6 mai 2019)."
+    ) in french
 
 
 def test_unverified_visits_are_not_published(reader, seeded):
