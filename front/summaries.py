@@ -67,17 +67,20 @@ def verdict_of(visit):
 def describe_findings(findings) -> list:
     """Give each ICC decision (visits.Finding, any order) its `sentence` in the active
     language, read against the earlier decisions on the same failure to arrest (the same
-    visit; a decision without a visit stands alone), as a visit's explanation reads them
-    (core.reasons.finding_sentences), and its `heading` (`finding_heading`). Returns the
-    failures the Court found: the first Art. 87(7) finding of each, in date order; an
-    appeal upholding it or a later referral is the same failure, and a decision of kind
-    `other` (most informed the Security Council or the Assembly) is none."""
+    visit; a decision without a visit stands alone, and is told as about no visit), as a
+    visit's explanation reads them (core.reasons.finding_sentences), and its `heading`
+    (`finding_heading`). Returns the failures the Court found: the first Art. 87(7)
+    finding of each, in date order; an appeal upholding it or a later referral is the same
+    failure, and a decision of kind `other` (most informed the Security Council or the
+    Assembly) is none."""
     groups: dict = {}
     for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
         groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
     found = []
     for group in groups.values():
-        sentences = rendering.finding_sentences([f.as_reason() for f in group])
+        sentences = rendering.finding_sentences(
+            [f.as_reason() for f in group], visit=group[0].visit_id is not None
+        )
         for i, (f, sentence) in enumerate(zip(group, sentences, strict=True)):
             f.sentence = sentence
             f.heading = finding_heading(f, group[:i])
