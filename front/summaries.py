@@ -628,6 +628,23 @@ def place_words(place: str) -> str:
     return str(get_text_list(parts, _("and")))
 
 
+def status_outcome_words(visit) -> str:
+    """A visit's status and outcome as a list row and a person's page give them together,
+    with no label of their own (visits.VisitStatus, VisitOutcome): "occurred, not
+    arrested"; a trip that did not take place (outcome `n/a`) its status alone,
+    "cancelled". An `unknown` outcome says what is unknown, "occurred, outcome unknown"
+    (« a eu lieu, issue inconnue »), never "occurred, unknown", which reads as if the
+    trip's taking place were in doubt."""
+    status = visit.get_status_display()
+    if visit.outcome == "n/a":
+        return str(status)
+    if visit.outcome == "unknown":
+        outcome = pgettext("a visit's outcome, after its status with no label", "outcome unknown")
+    else:
+        outcome = visit.get_outcome_display()
+    return f"{status}, {outcome}"
+
+
 def incident_line(visit) -> str:
     """One line a journalist can scan: who, where, when, the obligation, what happened."""
     verdict = visit.verdict

@@ -349,6 +349,31 @@ def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, se
     ) in french
 
 
+def test_an_unknown_outcome_beside_a_visits_status_says_it_is_the_outcome(reader, seeded):
+    """A list's row and a person's page give a visit's status and outcome together, with no
+    label: an unknown outcome reads "occurred, outcome unknown" (« a eu lieu, issue
+    inconnue »), not "occurred, unknown", which reads as if the trip were in doubt. The
+    other outcomes read as they did: "occurred, not arrested"."""
+    person = make_person("someone-unaccounted", "Someone Unaccounted")
+    make_warrant(person)
+    visit = make_visit(person, make_state("MNG"), outcome="unknown", place="Darkhan")
+    flagging.evaluate_visits([visit.pk])
+
+    for prefix, said, unsaid, known in (
+        ("", "occurred, outcome unknown", "occurred, unknown", "occurred, not arrested"),
+        ("/fr", "a eu lieu, issue inconnue", "a eu lieu, inconnue", "a eu lieu, pas arrêté"),
+    ):
+        listed = body(reader.get(f"{prefix}/visits/", {"person": person.slug}))
+        cells = listed[listed.index(f'data-id="{visit.slug}"') :].split("</tr>")[0]
+        assert said in cells and unsaid not in cells, prefix
+        page = body(reader.get(f"{prefix}/persons/{person.slug}/"))
+        item = page[page.index(f'data-id="{visit.slug}"') :].split("</li>")[0]
+        assert said in item and unsaid not in item, prefix
+        putin = body(reader.get(f"{prefix}/visits/", {"person": "vladimir-putin", "host": "MNG"}))
+        putin = putin[putin.index('data-id="vladimir-putin-mng-2024-09-02"') :].split("</tr>")[0]
+        assert known in putin, prefix
+
+
 def test_unverified_visits_are_not_published(reader, seeded):
     person = make_person("someone-wanted", "Someone Wanted")
     make_warrant(person)
