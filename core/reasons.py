@@ -315,7 +315,10 @@ class Context:
     its withdrawal (`_sources` says so); `passed`: the verdict is about an announced trip
     whose dates have all passed on the day it is read (`trip_dates_passed`): it is told in
     the past and the conditional ("was announced for …; whether it took place is not
-    recorded", "would have been bound"), `future` being False.
+    recorded", "would have been bound"), `future` being False; `no_visit`: the `finding`
+    reasons are those of a decision about no visit (a state's failure to comply on its own
+    territory, listed on its page: `finding_sentences`), never those of a verdict, so no
+    sentence speaks of "the visit".
     """
 
     basis: str = ""
@@ -329,6 +332,7 @@ class Context:
     host_named: bool = False
     withdrawn: bool = False
     passed: bool = False
+    no_visit: bool = False
 
     @classmethod
     def of(cls, reasons: Sequence[dict], today: datetime.date | None = None) -> Context:
@@ -1722,14 +1726,33 @@ def finding_bodies(r: dict) -> dict[str, bool]:
     }
 
 
-def _other_decision(r: dict, on: str, chamber: str) -> str:
+def _other_decision(r: dict, on: str, chamber: str, visit: bool = True) -> str:
     """A decision on the state's cooperation that is no Art. 87(7) finding (the data's kind
     `other`): one that informed the Security Council or the Assembly (`finding_bodies`, the
     reasons of every rule version), or found no failure. `chamber` '' where the data
-    records none (a chamber only inferred is left blank in findings.csv)."""
+    records none (a chamber only inferred is left blank in findings.csv). `visit` False for
+    a decision about no visit (`Context.no_visit`): it informed the bodies about the
+    state's cooperation, not "of the visit", and asserts no failure it did not find."""
     bodies = finding_bodies(r)
     asp, unsc = bodies["informed_asp"], bodies["informed_unsc"]
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc) if asp or unsc else ""}
+    if params["bodies"] and not visit:
+        if chamber:
+            return (
+                _(
+                    "ICC %(chamber)s informed %(bodies)s %(on)s about the state's cooperation "
+                    "with the Court; it made no finding of non-compliance under Art. 87(7)."
+                )
+                % params
+            )
+        return (
+            _(
+                "The Court (the Chamber is not recorded) informed %(bodies)s %(on)s about the "
+                "state's cooperation with the Court; it made no finding of non-compliance under "
+                "Art. 87(7)."
+            )
+            % params
+        )
     if params["bodies"] and chamber:
         return (
             _(
@@ -1883,7 +1906,7 @@ def _finding_sentence(r: dict, ctx: Context) -> str:
     if r.get("kind") == "no_failure":
         return _no_failure_decision(on, chamber, r.get("reported_by", ""))
     if r.get("kind", "art_87_7") != "art_87_7":
-        return _other_decision(r, on, chamber)
+        return _other_decision(r, on, chamber, visit=not ctx.no_visit)
     asp, unsc = r.get("referred_to_asp"), r.get("referred_to_unsc")
     params = {"on": on, "chamber": chamber, "bodies": _bodies(asp, unsc)}
     later = _later_finding(r, ctx, params)
@@ -2336,14 +2359,18 @@ def render_reason(reason: dict, context: Context | None = None) -> str:
     return capfirst(text)
 
 
-def finding_sentences(findings: Sequence[dict]) -> list[str]:
+def finding_sentences(findings: Sequence[dict], visit: bool = True) -> list[str]:
     """One sentence per `finding` reason (compliance.explanation.finding_reason's dicts) of
     ONE failure to arrest, in date order, in the active language: each read against the
     earlier ones as a verdict's explanation reads them (an Appeals Chamber upholding a
     finding, or reversing its referral: Jordan, 6 May 2019; a deferred referral made:
     Italy, 26 January 2026); a decision of kind `other` says whom it informed and that it
-    made no Art. 87(7) finding. For pages that list decisions outside an explanation."""
-    ctx = Context(to_tell=tuple(findings))
+    made no Art. 87(7) finding. For pages that list decisions outside an explanation.
+
+    `visit` False where the decisions concern no visit (a state's failure to comply on its
+    own territory, docs/DOMAIN.md "ICC finding"): a decision of kind `other` then informed
+    the bodies "about the state's cooperation with the Court", never "of the visit"."""
+    ctx = Context(to_tell=tuple(findings), no_visit=not visit)
     return [_finding(r, ctx) for r in findings]
 
 

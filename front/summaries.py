@@ -67,17 +67,20 @@ def verdict_of(visit):
 def describe_findings(findings) -> list:
     """Give each ICC decision (visits.Finding, any order) its `sentence` in the active
     language, read against the earlier decisions on the same failure to arrest (the same
-    visit; a decision without a visit stands alone), as a visit's explanation reads them
-    (core.reasons.finding_sentences), and its `heading` (`finding_heading`). Returns the
-    failures the Court found: the first Art. 87(7) finding of each, in date order; an
-    appeal upholding it or a later referral is the same failure, and a decision of kind
-    `other` (most informed the Security Council or the Assembly) is none."""
+    visit; a decision without a visit stands alone, and is told as about no visit), as a
+    visit's explanation reads them (core.reasons.finding_sentences), and its `heading`
+    (`finding_heading`). Returns the failures the Court found: the first Art. 87(7)
+    finding of each, in date order; an appeal upholding it or a later referral is the same
+    failure, and a decision of kind `other` (most informed the Security Council or the
+    Assembly) is none."""
     groups: dict = {}
     for f in sorted(findings, key=lambda f: (f.decided, f.pk)):
         groups.setdefault(f.visit_id or ("alone", f.pk), []).append(f)
     found = []
     for group in groups.values():
-        sentences = rendering.finding_sentences([f.as_reason() for f in group])
+        sentences = rendering.finding_sentences(
+            [f.as_reason() for f in group], visit=group[0].visit_id is not None
+        )
         for i, (f, sentence) in enumerate(zip(group, sentences, strict=True)):
             f.sentence = sentence
             f.heading = finding_heading(f, group[:i])
@@ -623,6 +626,23 @@ def place_words(place: str) -> str:
     a reader reads 'Tianjin and Beijing' ('Tianjin et Beijing'); '' stays ''."""
     parts = [p.strip() for p in (place or "").split(";") if p.strip()]
     return str(get_text_list(parts, _("and")))
+
+
+def status_outcome_words(visit) -> str:
+    """A visit's status and outcome as a list row and a person's page give them together,
+    with no label of their own (visits.VisitStatus, VisitOutcome): "occurred, not
+    arrested"; a trip that did not take place (outcome `n/a`) its status alone,
+    "cancelled". An `unknown` outcome says what is unknown, "occurred, outcome unknown"
+    (« a eu lieu, issue inconnue »), never "occurred, unknown", which reads as if the
+    trip's taking place were in doubt."""
+    status = visit.get_status_display()
+    if visit.outcome == "n/a":
+        return str(status)
+    if visit.outcome == "unknown":
+        outcome = pgettext("a visit's outcome, after its status with no label", "outcome unknown")
+    else:
+        outcome = visit.get_outcome_display()
+    return f"{status}, {outcome}"
 
 
 def incident_line(visit) -> str:

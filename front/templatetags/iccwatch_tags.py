@@ -91,6 +91,14 @@ def places(place):
 
 
 @register.filter
+def status_outcome(visit):
+    """{{ visit|status_outcome }} -> 'occurred, not arrested', 'occurred, outcome unknown',
+    'cancelled': a visit's status and outcome together, in the reader's language
+    (front.summaries.status_outcome_words)."""
+    return summaries.status_outcome_words(visit)
+
+
+@register.filter
 def verdict_label(code, would_have_been_bound=None):
     """{{ visit.verdict.code|verdict_label }} -> the verdict in the reader's language ("" if none).
 

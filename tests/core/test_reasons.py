@@ -751,6 +751,37 @@ def test_a_stored_informing_reason_of_an_older_rule_still_reads_as_informing():
     assert "saisi" not in render([older], "fr")
 
 
+def test_a_decision_that_only_informed_with_no_visit_speaks_of_no_visit():
+    """A decision of kind `other` about no visit (a state's failure to comply on its own
+    territory; none such in the data, so built here) is listed on the state's page with
+    `visit=False`: it informed the bodies about the state's cooperation, never "of the
+    visit", with or without its Chamber, in English and French; one about a visit still
+    says "of the visit"."""
+    informed = FindingFacts(
+        Period.parse("2015-01-15"), False, True, kind="other", chamber="Pre-Trial Chamber I"
+    )
+    (reason,) = _finding_reasons(informed)
+    unnamed = {**reason, "chamber": ""}
+    assert finding_sentences([reason], visit=False) == [
+        "ICC Pre-Trial Chamber I informed the UN Security Council on 15 January 2015 about the "
+        "state's cooperation with the Court; it made no finding of non-compliance under "
+        "Art. 87(7)."
+    ]
+    assert finding_sentences([unnamed], visit=False) == [
+        "The Court (the Chamber is not recorded) informed the UN Security Council on "
+        "15 January 2015 about the state's cooperation with the Court; it made no finding of "
+        "non-compliance under Art. 87(7)."
+    ]
+    with translation.override("fr"):
+        french = finding_sentences([reason], visit=False) + finding_sentences(
+            [unnamed], visit=False
+        )
+    assert french[0].startswith("La Chambre préliminaire I de la CPI a informé le Conseil de")
+    assert all("au sujet de la coopération de l’État avec la Cour" in t for t in french)
+    assert not any("visite" in t for t in french)
+    assert "of the visit on 15 January 2015" in finding_sentences([reason])[0]
+
+
 def test_a_finding_without_its_chamber_is_the_courts_not_a_pre_trial_chambers():
     text = _jordan(FindingFacts(Period.parse("2017-12-11"), True, False))
     assert "The ICC found non-compliance on 11 December 2017" in text

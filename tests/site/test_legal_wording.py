@@ -400,6 +400,46 @@ def test_a_finding_with_no_visit_is_a_failure_to_comply_not_a_failure_to_arrest(
 
 
 @pytest.mark.parametrize(
+    ("prefix", "said", "visit"),
+    [
+        (
+            "",
+            "ICC Pre-Trial Chamber I informed the UN Security Council on 15 January 2015 about "
+            "the state's cooperation with the Court; it made no finding of non-compliance "
+            "under Art. 87(7).",
+            "of the visit",
+        ),
+        (
+            "/fr",
+            "La Chambre préliminaire I de la CPI a informé le Conseil de sécurité de l’ONU le "
+            "15 janvier 2015 au sujet de la coopération de l’État avec la Cour, sans constat "
+            "de manquement au titre de l’art. 87-7.",
+            "de la visite",
+        ),
+    ],
+)
+def test_a_decision_that_informed_with_no_visit_speaks_of_no_visit(
+    reader, seeded, prefix, said, visit
+):
+    """A decision of kind `other` about no visit (none in the data: built here) informed the
+    Security Council about the state's cooperation, not "of the visit" there was none of;
+    and it asserts no failure to cooperate, having made no Art. 87(7) finding."""
+    from visits.models import Finding
+
+    Finding.objects.create(
+        state=State.objects.get(iso3="LBY"),
+        decided=datetime.date(2015, 1, 15),
+        kind="other",
+        chamber="Pre-Trial Chamber I",
+        referred_to_unsc=True,
+    )
+    page = html.unescape(body(reader.get(f"{prefix}/states/LBY/")))
+    findings = re.search(r'<ul class="findings" id="findings">(.*?)</ul>', page, re.S).group(1)
+    assert said in findings
+    assert visit not in findings
+
+
+@pytest.mark.parametrize(
     ("prefix", "holding", "general", "method"),
     [
         (

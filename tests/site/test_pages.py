@@ -331,9 +331,47 @@ def test_visit_page_shows_archived_copies_and_the_hosts_justification(reader, se
     assert 'href="https://archive.example.org/sputnik"' in html and "archived copy" in html
     assert "Mongolia cited its energy dependence." in html
     # Recorded as the host's position, not as an exemption; Art. 27 concerns the Court's
-    # jurisdiction, and the note claims no more than the Jordan judgment held.
-    assert "Recorded as the host's position, not as an exemption (Art. 27;" in html
+    # jurisdiction, and the note claims no more than the Jordan judgment held. It gives that
+    # holding as the Court's, in the words of the explanation's answer to a justification
+    # (core.reasons._justification), not as a bare citation that reads as a rule of law.
+    note = (
+        "Recorded as the host's position, not as an exemption: the Court has held that "
+        "official capacity does not bar arrest and surrender by a State Party (Art. 27; "
+        "Appeals Chamber, Jordan judgment, 6 May 2019)."
+    )
+    assert note in html
     assert "exempts no one from arrest" not in html
+    french = body(reader.get("/fr" + PUTIN_MNG))
+    assert (
+        "Enregistrée comme position de l’État hôte, non comme une exonération\u00a0: la Cour a "
+        "jugé que la qualité officielle ne fait pas obstacle à l’arrestation et à la remise par "
+        "un État partie (art. 27\u202f; Chambre d’appel, arrêt Jordanie du 6 mai 2019)."
+    ) in french
+
+
+def test_an_unknown_outcome_beside_a_visits_status_says_it_is_the_outcome(reader, seeded):
+    """A list's row and a person's page give a visit's status and outcome together, with no
+    label: an unknown outcome reads "occurred, outcome unknown" (« a eu lieu, issue
+    inconnue »), not "occurred, unknown", which reads as if the trip were in doubt. The
+    other outcomes read as they did: "occurred, not arrested"."""
+    person = make_person("someone-unaccounted", "Someone Unaccounted")
+    make_warrant(person)
+    visit = make_visit(person, make_state("MNG"), outcome="unknown", place="Darkhan")
+    flagging.evaluate_visits([visit.pk])
+
+    for prefix, said, unsaid, known in (
+        ("", "occurred, outcome unknown", "occurred, unknown", "occurred, not arrested"),
+        ("/fr", "a eu lieu, issue inconnue", "a eu lieu, inconnue", "a eu lieu, pas arrêté"),
+    ):
+        listed = body(reader.get(f"{prefix}/visits/", {"person": person.slug}))
+        cells = listed[listed.index(f'data-id="{visit.slug}"') :].split("</tr>")[0]
+        assert said in cells and unsaid not in cells, prefix
+        page = body(reader.get(f"{prefix}/persons/{person.slug}/"))
+        item = page[page.index(f'data-id="{visit.slug}"') :].split("</li>")[0]
+        assert said in item and unsaid not in item, prefix
+        putin = body(reader.get(f"{prefix}/visits/", {"person": "vladimir-putin", "host": "MNG"}))
+        putin = putin[putin.index('data-id="vladimir-putin-mng-2024-09-02"') :].split("</tr>")[0]
+        assert known in putin, prefix
 
 
 def test_unverified_visits_are_not_published(reader, seeded):
