@@ -774,7 +774,9 @@ def find_persons(text: str) -> tuple[list[Person], list[Person]]:
     text = (text or "").strip()
     if not text:
         return [], []
-    slugged = Person.objects.filter(slug=text).first()
+    # With the nationality, as visits.review.resolve reads a person: a caller that hands it
+    # the person found (the API's PersonField) saves it that query.
+    slugged = Person.objects.select_related("nationality").filter(slug=text).first()
     if slugged is not None:  # a slug, as the API's clients send it: no more to read
         return [slugged], []
     key = gazetteer.normalize(text)

@@ -449,7 +449,12 @@ FILING_READS = {
 
 
 def resolve(
-    data: dict, citations: Sequence[dict], *, new: bool = False, visit: Visit | None = None
+    data: dict,
+    citations: Sequence[dict],
+    *,
+    new: bool = False,
+    visit: Visit | None = None,
+    person: Person | None = None,
 ) -> ResolvedReport:
     """Resolve slugs, codes and dates; raises ValidationError({field: message}) naming each
     problem (unknown person or state, a date that is not YYYY-MM-DD/YYYY-MM/YYYY, no source,
@@ -462,10 +467,17 @@ def resolve(
     `visit`: the visit a correction corrects, whose sources it may keep however many
     (visits.reports.sources_limit), and whose ICC decisions its new host or person may not
     contradict (`contradicted_decisions`, naming `host` or `person`); None for a new
-    visit's report (at most SOURCES_MAX)."""
+    visit's report (at most SOURCES_MAX).
+
+    `person`: the Person `data` names, with its nationality, when the caller read it
+    already (the API's field, front.search.report_person): not read again. One of
+    another slug is ignored."""
     data = normalise(data)
     errors: dict[str, str] = {}
-    person = Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
+    if person is None or person.slug != data["person"]:
+        person = (
+            Person.objects.filter(slug=data["person"] or "").select_related("nationality").first()
+        )
     if person is None:
         errors["person"] = _("No person with slug %(slug)r.") % {"slug": echoed(data["person"])}
     host = State.objects.filter(iso3=data["host"] or "").first()
@@ -818,6 +830,7 @@ def file_report(
     based_on: datetime.datetime | None = None,
     reason: str = "",
     refuse_duplicates: bool = False,
+    person: Person | None = None,
 ) -> Report:
     """Create a report (a correction when `visit` is given) and submit it unless `submit` is
     False (a draft). `reason` (a correction): why the visit should change, shown with the
@@ -826,7 +839,8 @@ def file_report(
     newsroom asks for it, the API takes it if given. Raises PermissionDenied for a
     non-reporter, ValidationError for data that cannot become a visit (drafts are saved as
     they are), DuplicateReport when the author already filed it (same idempotency key) or
-    an identical report is open.
+    an identical report is open. `person`: the Person `data` names, already read (the
+    API's field), which `resolve` then does not read again.
 
     `refuse_duplicates` (a new visit's report whose author has not said it is another
     visit, as the API's `another_visit`): PossibleDuplicates when it may repeat a visit
@@ -879,7 +893,9 @@ def file_report(
             pending = _overlapping(normalise(data), trip)
         if visits or pending:
             raise PossibleDuplicates(visits, pending)
-    resolved = resolve(data, citations, new=visit is None, visit=visit) if submit else None
+    resolved = (
+        resolve(data, citations, new=visit is None, visit=visit, person=person) if submit else None
+    )
     if submit and visit is not None:
         _require_a_change(resolved, citations, visit)
         if based_on is not None and visit.updated_at > based_on:

@@ -204,12 +204,18 @@ class PersonField(serializers.CharField):
     text's own checks (a NUL, a bidirectional control), so that only a plain text is
     looked up."""
 
+    # The person the last validation read (warrants.models.Person), for the view to hand
+    # to visits.review.file_report, which then does not read it again (a field is copied
+    # for each serializer, so this is the request's own).
+    person = None
+
     def run_validation(self, data=empty):
         value = super().run_validation(data)
         try:
-            return search.report_person(value).slug
+            self.person = search.report_person(value)
         except DjangoValidationError as refused:
             raise serializers.ValidationError(refused.messages, code=refused.code) from None
+        return self.person.slug
 
 
 class SourceInputSerializer(KnownFieldsOnly, PlainText, StrictJSONTypes, serializers.Serializer):

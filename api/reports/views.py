@@ -481,6 +481,7 @@ def file_from_request(view, request) -> Response:
                 visit=visit,
                 idempotency_key=key,
                 reason=attrs.get("reason", ""),
+                person=getattr(body.fields.get("person"), "person", None),
                 # A retry (a key already used) answers as the first request did: file_report
                 # looks the key up before the duplicates, in the same query.
                 refuse_duplicates=not attrs.get("another_visit"),

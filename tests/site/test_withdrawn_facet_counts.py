@@ -257,7 +257,10 @@ def test_the_withdrawn_count_reads_the_withdrawn_visits_of_the_host_from_their_i
     assert re.search(r"Index (Only )?Scan using visits_visit_withdrawn_host on visits_visit", plan)
     index_cond = plan.split("visits_visit_withdrawn_host", 1)[1].splitlines()[1]
     assert "host_id =" in index_cond and "start >=" in index_cond, plan
-    assert "visits_verdict_code_visit" not in plan and "Seq Scan" not in plan, plan
+    # Neither the verdicts nor the visits are scanned whole (the history's check that a
+    # rejected visit was once published may be, on a test database's few rows).
+    assert "visits_verdict_code_visit" not in plan, plan
+    assert not re.search(r"Seq Scan on visits_(visit|verdict)\b", plan), plan
 
 
 def test_a_list_read_for_what_changed_counts_its_withdrawn_visits_with_the_others(
