@@ -24,9 +24,7 @@ over serializers; under 1 is faster), and stops at the first address whose bytes
 from __future__ import annotations
 
 import argparse
-import datetime
 import gc
-import json
 import os
 import statistics
 import subprocess
@@ -35,7 +33,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.exports import setup_django  # noqa: E402 - the scratch-database guard, shared
+from bench.exports import (  # noqa: E402 - the scratch-database guard and the record, shared
+    record_list_exports,
+    setup_django,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDRESSES = [
@@ -110,25 +111,14 @@ def main() -> None:
     os.environ["ICCWATCH_API_ANON_RATE"] = "100000/min"
     os.environ["ICCWATCH_API_ANON_NETWORK_RATE"] = "100000/min"
     setup_django()
-    from warrants.models import Person, Warrant
-
     result = run(args.rounds, args.language)
-    result.update(
-        bench="api-list-exports",
-        rev=subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip(),
-        language=args.language,
-        persons=Person.objects.count(),
-        warrants=Warrant.objects.count(),
-        when=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    )
-    print(json.dumps({k: v for k, v in result.items() if k != "times"}, indent=2))
-    with open(ROOT / "bench" / "results.jsonl", "a") as f:
-        f.write(json.dumps(result) + "\n")
+    rev = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    record_list_exports(result, bench="api-list-exports", rev=rev, language=args.language)
 
 
 if __name__ == "__main__":

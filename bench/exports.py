@@ -65,6 +65,26 @@ def setup_django() -> None:
     django.setup()
 
 
+def record_list_exports(result: dict, *, bench: str, rev: str, language: str) -> None:
+    """Completes `result` (a run of bench/list_exports.py or bench/api_list_exports.py)
+    with what was measured on what: `bench`, `rev`, `language`, the persons and warrants
+    counted, the time (UTC); prints it without its `times`, and appends it as one line to
+    bench/results.jsonl."""
+    from warrants.models import Person, Warrant
+
+    result.update(
+        bench=bench,
+        rev=rev,
+        language=language,
+        persons=Person.objects.count(),
+        warrants=Warrant.objects.count(),
+        when=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    )
+    print(json.dumps({k: v for k, v in result.items() if k != "times"}, indent=2))
+    with open(ROOT / "bench" / "results.jsonl", "a") as f:
+        f.write(json.dumps(result) + "\n")
+
+
 def _status_mib(field: str) -> float:
     with open("/proc/self/status") as f:
         match = re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.MULTILINE)

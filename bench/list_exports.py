@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
 import gc
-import json
 import pstats
 import re
 import statistics
@@ -43,7 +41,10 @@ import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.exports import setup_django  # noqa: E402 - the scratch-database guard, shared
+from bench.exports import (  # noqa: E402 - the scratch-database guard and the record, shared
+    record_list_exports,
+    setup_django,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = [
@@ -168,7 +169,6 @@ def main() -> None:
     if args.profile:
         profile(args.language)
         return
-    from warrants.models import Person, Warrant
 
     rev = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", args.rev],
@@ -177,17 +177,7 @@ def main() -> None:
         check=True,
     ).stdout.strip()
     result = run(rev, args.rounds, args.language)
-    result.update(
-        bench="list-exports",
-        rev=rev,
-        language=args.language,
-        persons=Person.objects.count(),
-        warrants=Warrant.objects.count(),
-        when=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    )
-    print(json.dumps({k: v for k, v in result.items() if k != "times"}, indent=2))
-    with open(ROOT / "bench" / "results.jsonl", "a") as f:
-        f.write(json.dumps(result) + "\n")
+    record_list_exports(result, bench="list-exports", rev=rev, language=args.language)
 
 
 if __name__ == "__main__":
