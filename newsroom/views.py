@@ -970,6 +970,9 @@ def report_form(request, *, report: Report | None = None, visit: Visit | None = 
                 submit=not draft,
                 based_on=based_on,
                 reason=form.cleaned_data["reason"] if corrected is not None else "",
+                # The person the form's person box read (front.search.report_person):
+                # resolve does not read it again.
+                person=form.person_obj,
             )
         else:
             report = review.update_report(

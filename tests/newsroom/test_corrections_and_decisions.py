@@ -226,3 +226,30 @@ def test_a_correction_of_the_person_refused_where_the_decision_names_others_only
     report = correct(visit, reporter, person=LVOVA_BELOVA)
     review.verify(report, reviewer)
     assert Visit.objects.get(slug=MONGOLIA).person.slug == LVOVA_BELOVA
+
+
+def test_the_forms_filing_reads_the_person_once(seeded, reporter, client):
+    """The person box reads the person it names (front.search.report_person) and hands it
+    to the filing (review.file_report's `person`): resolve does not read it again by its
+    slug."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reporter)
+    visit = Visit.objects.get(slug=KYRGYZSTAN)
+    page = client.get(reverse("newsroom:correct", args=[KYRGYZSTAN])).content.decode()
+    based_on = page.split('name="based_on" value="', 1)[1].split('"', 1)[0]
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post(
+            reverse("newsroom:correct", args=[KYRGYZSTAN]),
+            {**correction_form(visit, "submit", place="Bishkek (Ala Archa)"), "based_on": based_on},
+        )
+    assert answer.status_code == 302, answer.content.decode().split("<main", 1)[-1][:1500]
+    assert Report.objects.filter(visit=visit).exists()
+    person_reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "warrants_person"')
+        and '"warrants_person"."slug" =' in q["sql"]
+    ]
+    assert len(person_reads) == 1, "\n\n".join(person_reads)
